@@ -1,0 +1,94 @@
+/**
+ * Configuration from the environment, parsed once and typed.
+ * See README.md for the table of variables.
+ * @module
+ */
+
+/** OAuth client credentials for one provider. */
+export interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** The app's whole configuration. */
+export interface Config {
+  port: number;
+  hostname: string;
+  /** Local KV path, `:memory:`, or undefined for the platform default (Deploy). */
+  kvPath?: string;
+  /** Public origin, e.g. `http://localhost:8000` (no trailing slash). */
+  appUrl: string;
+  /** True when `appUrl` is https: cookies get Secure and the `__Host-` prefix. */
+  secureCookies: boolean;
+  smtpUrl?: string;
+  mailFrom: string;
+  /** Daily recipient quota per user for group mail. */
+  mailDailyQuota: number;
+  /** DKIM signing, when all three are set. */
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
+  github?: OAuthClient;
+  google?: OAuthClient;
+  oidc?: OAuthClient & { issuer: string };
+  /** Session lifetime in milliseconds. */
+  sessionTtlMs: number;
+  /** Largest accepted request body for most routes, in bytes. */
+  maxBodyBytes: number;
+  /** Largest accepted import body, in bytes. */
+  maxImportBytes: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return n;
+}
+
+function pair(env: Env, prefix: string): OAuthClient | undefined {
+  const clientId = env[`${prefix}_CLIENT_ID`];
+  const clientSecret = env[`${prefix}_CLIENT_SECRET`];
+  return clientId && clientSecret ? { clientId, clientSecret } : undefined;
+}
+
+/** Parses configuration from an environment map (defaults per DESIGN.md §8). */
+export function loadConfig(env: Env = Deno.env.toObject()): Config {
+  const port = int(env, "PORT", 8000);
+  const appUrl = new URL(env.APP_URL || `http://localhost:${port}`).origin;
+  const oidc = pair(env, "OIDC");
+  const dkimKey = env.DKIM_PRIVATE_KEY;
+  return {
+    port,
+    hostname: env.HOSTNAME || "127.0.0.1",
+    kvPath: env.KV_PATH === undefined ? defaultKvPath(env) : env.KV_PATH,
+    appUrl,
+    secureCookies: appUrl.startsWith("https:"),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || "RT Messenger <no-reply@localhost>",
+    mailDailyQuota: int(env, "MAIL_DAILY_QUOTA", 2000),
+    dkim: env.DKIM_DOMAIN && env.DKIM_SELECTOR && dkimKey
+      ? {
+        domainName: env.DKIM_DOMAIN,
+        keySelector: env.DKIM_SELECTOR,
+        privateKey: dkimKey,
+      }
+      : undefined,
+    github: pair(env, "GITHUB"),
+    google: pair(env, "GOOGLE"),
+    oidc: oidc && env.OIDC_ISSUER
+      ? { ...oidc, issuer: env.OIDC_ISSUER }
+      : undefined,
+    sessionTtlMs: int(env, "SESSION_TTL_HOURS", 24 * 14) * 3600_000,
+    maxBodyBytes: int(env, "MAX_BODY_BYTES", 1024 * 1024),
+    maxImportBytes: int(env, "MAX_IMPORT_BYTES", 20 * 1024 * 1024),
+  };
+}
+
+/** On Deno Deploy (DENO_DEPLOYMENT_ID set) the platform KV is used. */
+function defaultKvPath(env: Env): string | undefined {
+  return env.DENO_DEPLOYMENT_ID ? undefined : "./data/rt.kv";
+}
