@@ -78,9 +78,13 @@ export function contactTokens(
   c.emails.forEach((e) => add(e.value));
   add(c.company);
   for (const p of c.phones) {
+    // "+34 600 111 222" → 34, 600, ... and 34600111222, 600111222, 111222:
+    // digits typed without spaces match from any group boundary.
+    const groups = p.value.split(/\D+/).filter(Boolean);
+    for (let i = 0; i < groups.length; i++) {
+      set.add(groups.slice(i).join("").slice(0, MAX_TOKEN));
+    }
     add(p.value);
-    const digits = p.value.replace(/\D/g, "");
-    if (digits) set.add(digits.slice(0, MAX_TOKEN));
   }
   return [...set].sort().slice(0, MAX_TOKENS);
 }
