@@ -12,7 +12,7 @@
 import { BadRequestError } from "../errors.ts";
 import { getContacts } from "./contacts.ts";
 import { getGroup } from "./groups.ts";
-import { contactTokens, MAX_TOKEN, tokenize } from "./keys.ts";
+import { MAX_TOKEN, tokenize } from "./keys.ts";
 import type { Contact } from "./model.ts";
 
 /** Options of a listing. */
@@ -22,8 +22,8 @@ export interface ListOptions {
   /** Only contacts in this group (id). */
   group?: string;
   cursor?: string;
-  /** Page size, 1..200 (default 50). */
-  limit?: number;
+  /** Page size, 1..200 (default 50); a query-string value is accepted. */
+  limit?: number | string;
   /** Most index entries one call may read before answering (default 5000). */
   scanBudget?: number;
 }
@@ -113,6 +113,9 @@ async function scan(
   accept: (key: Deno.KvKey, value: unknown) => boolean,
 ): Promise<ContactPage> {
   const budget = opts.scanBudget ?? 5000;
+  if (opts.cursor && !/^[A-Za-z0-9_\-+/=]{1,4096}$/.test(opts.cursor)) {
+    throw new BadRequestError("The cursor is not valid.", "invalid_cursor");
+  }
   const iter = kv.list(selector, {
     cursor: opts.cursor || undefined,
     batchSize: Math.min(500, limit + 1),
