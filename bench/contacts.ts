@@ -2,7 +2,7 @@
  * Contacts benchmark: CSV import throughput and search latency, each next
  * to a naive baseline measured in the same run on the same data.
  *
- *   deno run -A bench/contacts.ts            # 10,000 rows (quick)
+ *   deno run -A bench/contacts.ts            # 5,000 rows (quick)
  *   deno run -A bench/contacts.ts --full     # 100,000 rows
  *   deno run -A bench/contacts.ts --rows=50000 --queries=200
  *
@@ -32,7 +32,7 @@ const args = new Map(Deno.args.map((a) => {
   const [k, v] = a.replace(/^--/, "").split("=");
   return [k, v ?? "1"] as const;
 }));
-const ROWS = Number(args.get("rows") ?? (args.has("full") ? 100_000 : 10_000));
+const ROWS = Number(args.get("rows") ?? (args.has("full") ? 100_000 : 5_000));
 const QUERIES = Number(args.get("queries") ?? 100);
 const NAIVE_QUERIES = Number(args.get("naive-queries") ?? 20);
 

@@ -213,3 +213,26 @@ Deno.test("import: binary garbage and header-less files are refused before anyth
     assert.equal((await all(kv, "u1")).length, 0);
   });
 });
+
+Deno.test("import: a batch that cannot be stored stops the import with a report of what was stored", async () => {
+  await withKv(async (kv) => {
+    const lines = ["name,email"];
+    for (let i = 0; i < 10; i++) lines.push(`P${i},p${i}@x.co`);
+    lines.push(
+      `A very long name with many many different words in it,long@x.co`,
+    ); // line 12
+    lines.push("Q,q@x.co");
+    const r = await importContacts(kv, "u1", lines.join("\n"), "csv", {
+      maxMutations: 12,
+    });
+    assert.equal(r.imported, 10);
+    assert.deepEqual(r.errors.map((e) => e.line), [12]);
+    assert.match(r.errors[0].message, /line 12 on were not saved/);
+    const stored = await all(kv, "u1");
+    assert.equal(stored.length, 10);
+    assert.ok(
+      !stored.some((c) => c.name === "Q"),
+      "nothing after the failed batch is written",
+    );
+  });
+});
