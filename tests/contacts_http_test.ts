@@ -165,6 +165,11 @@ Deno.test("contacts http: groups filter the list; deleting a group keeps its con
     });
     assert.equal((await listAll(a, `group=${g.id}`)).length, 5);
     assert.equal((await listAll(a)).length, 6);
+    assert.deepEqual(
+      (await listAll(a, `group=${g.id}&q=member%203`)).map((c) => c.name),
+      ["Member 3"],
+    );
+    assert.deepEqual(await listAll(a, `group=${g.id}&q=loner`), []);
     const renamed = await a.json<Json>(`/api/groups/${g.id}`, {
       method: "PATCH",
       json: { name: "Core team" },

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { findContactByEmail } from "../lib/contacts/contacts.ts";
 import { parseContactsCsv } from "../lib/contacts/csv.ts";
 import { exportContacts } from "../lib/contacts/export.ts";
-import { listGroups } from "../lib/contacts/groups.ts";
+import { createGroup, listGroups } from "../lib/contacts/groups.ts";
+import { createContact } from "../lib/contacts/contacts.ts";
 import {
   decodeImportBody,
   importContacts,
@@ -156,6 +157,11 @@ Deno.test("export: CSV escapes formulas and round-trips into a fresh book; vCard
       'name,email,company,notes\n"=HYPERLINK(""http://x"")",evil@example.com,+cmd,"@SUM(A1)\n-2"\n',
       "csv",
     );
+    await createGroup(kv, "u1", "Smith, Jones & Co");
+    const sj = (await listGroups(kv, "u1")).find((g) =>
+      g.name.startsWith("Smith")
+    )!;
+    await createContact(kv, "u1", { name: "Comma Group", groups: [sj.id] });
     const csv = await exportContacts(kv, "u1", "csv");
     assert.ok(csv.body.startsWith("\uFEFFname,"));
     assert.ok(csv.body.includes('"\'=HYPERLINK(""http://x"")"'));

@@ -270,6 +270,15 @@ export function parseContactsCsv(input: string): CsvParse {
   };
 }
 
+/**
+ * Joins group names with ` ::: `; a single name containing `;` `,` or `|`
+ * gets a trailing ` ::: ` so the importer does not split it.
+ */
+function joinGroups(names: string[]): string {
+  const s = names.join(" ::: ");
+  return names.length === 1 && /[;,|]/.test(s) ? `${s} :::` : s;
+}
+
 /** Export columns: our generic header plus Google-style numbered values. */
 export function contactsToCsv(
   contacts: Array<{
@@ -310,7 +319,7 @@ export function contactsToCsv(
       c.company ?? "",
       c.title ?? "",
       c.notes ?? "",
-      c.groups.map((g) => groupNames.get(g)).filter(Boolean).join(" ::: "),
+      joinGroups(c.groups.map((g) => groupNames.get(g) ?? "").filter(Boolean)),
     ];
     for (let i = 0; i < maxE; i++) {
       row.push(c.emails[i]?.label ?? "", c.emails[i]?.value ?? "");
