@@ -112,7 +112,12 @@ browserTest(
       const company = page.getByLabel("Company of Zebra Stripe");
       await company.fill("Serengeti Park");
       await company.press("Enter");
-      await page.getByRole("cell", { name: "Serengeti Park" }).waitFor();
+      await page.getByRole("status").filter({ hasText: "Saved Zebra Stripe." })
+        .waitFor();
+      assertEquals(
+        await body.locator("td[data-label=Company]").textContent(),
+        "Serengeti Park",
+      );
       const stored = await page.evaluate(async () => {
         const r = await fetch("/api/contacts?q=zebra");
         return (await r.json()).contacts[0].company;
