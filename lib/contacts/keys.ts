@@ -7,7 +7,7 @@
  * ["contact_namekey", owner, name|phone]        -> id      (contacts without email; import dedupe)
  * ["contact_sorted", owner, sortKey, id]        -> 1       (alphabetical listing)
  * ["contact_group", owner, groupId, sortKey, id]-> 1       (group filter)
- * ["contact_search", owner, token, id]          -> "tokens\ngroups" (prefix search)
+ * ["contact_search", owner, token, id]          -> previous token (prefix search)
  * ["contacts_rev", owner]                       -> number  (book revision, checked by every write)
  * ["group", owner, id]                          -> Group
  * ["group_name", owner, lowerName]              -> id      (unique)
@@ -84,17 +84,6 @@ export function contactTokens(
   return [...set].sort().slice(0, MAX_TOKENS);
 }
 
-/**
- * Value of a search entry: the contact's tokens and group ids as one
- * string ("tok1 tok2\ng1 g2"), so queries filter without reading the
- * contact, and writing it costs little (one string, not an array).
- */
-export function searchValue(
-  c: Omit<Contact, "id" | "createdAt" | "updatedAt">,
-): string {
-  return `${contactTokens(c).join(" ")}\n${c.groups.join(" ")}`;
-}
-
 /** Sort key for alphabetical listing. */
 export function sortKey(c: { name: string }): string {
   return fold(c.name).trim().slice(0, 100);
@@ -126,10 +115,17 @@ export function contactEntries(owner: string, c: Contact): IndexEntry[] {
   for (const g of c.groups) {
     out.push({ key: ["contact_group", owner, g, sk, c.id], value: 1 });
   }
-  const value = searchValue(c);
-  for (const t of contactTokens(c)) {
-    out.push({ key: ["contact_search", owner, t, c.id], value });
-  }
+  // Each entry's value is the contact's previous token (sorted order).
+  // Tokens sharing a prefix are adjacent when sorted, so an entry is the
+  // contact's first match for a query word exactly when its previous token
+  // does not start with that word: search dedupes without reading more.
+  const tokens = contactTokens(c);
+  tokens.forEach((t, i) => {
+    out.push({
+      key: ["contact_search", owner, t, c.id],
+      value: i ? tokens[i - 1] : "",
+    });
+  });
   return out;
 }
 

@@ -12,7 +12,7 @@
 import { BadRequestError } from "../errors.ts";
 import { getContacts } from "./contacts.ts";
 import { getGroup } from "./groups.ts";
-import { MAX_TOKEN, tokenize } from "./keys.ts";
+import { contactTokens, MAX_TOKEN, tokenize } from "./keys.ts";
 import type { Contact } from "./model.ts";
 
 /** Options of a listing. */
@@ -89,14 +89,16 @@ async function search(
     // Every string starting with `word` sorts below word + U+10FFFF.
     end: [...base, word + "\u{10FFFF}"],
   };
-  return await scan(kv, owner, selector, limit, opts, (key, value) => {
-    const [tokenText, groupText] = String(value).split("\n");
-    const tokens = tokenText.split(" ");
-    // Yield once per contact: at its smallest token matching the scan word.
-    if (tokens.find((t) => t.startsWith(word)) !== key[2]) return false;
-    if (group && !groupText.split(" ").includes(group)) return false;
+  // Yield once per contact: at its first token (sorted) matching `word`.
+  const first = (_key: Deno.KvKey, prev: unknown) =>
+    !String(prev).startsWith(word);
+  const keep = (c: Contact) => {
+    if (group && !c.groups.includes(group)) return false;
+    if (!rest.length) return true;
+    const tokens = contactTokens(c);
     return rest.every((w) => tokens.some((t) => t.startsWith(w)));
-  });
+  };
+  return await scan(kv, owner, selector, limit, opts, first, keep);
 }
 
 /**
@@ -111,6 +113,7 @@ async function scan(
   limit: number,
   opts: ListOptions,
   accept: (key: Deno.KvKey, value: unknown) => boolean,
+  keep: (contact: Contact) => boolean = () => true,
 ): Promise<ContactPage> {
   const budget = opts.scanBudget ?? 5000;
   if (opts.cursor && !/^[A-Za-z0-9_\-+/=]{1,4096}$/.test(opts.cursor)) {
@@ -128,7 +131,7 @@ async function scan(
     for (let ended = false; !ended;) {
       const chunk: Array<{ key: Deno.KvKey; cursor: string }> = [];
       let last = "";
-      const want = limit + 1 - out.length;
+      const want = Math.max(limit + 1 - out.length, 20);
       while (chunk.length < want && read < budget) {
         const next = await iter.next();
         if (next.done) {
@@ -147,7 +150,7 @@ async function scan(
       );
       for (const [i, e] of chunk.entries()) {
         const c = byId.get(ids[i]);
-        if (!c) continue;
+        if (!c || !keep(c)) continue;
         if (out.length === limit) {
           return { contacts: out, cursor }; // one more match: a next page
         }
