@@ -30,6 +30,7 @@ export function ContactsApp(props: ContactsAppProps) {
   const [groupError, setGroupError] = useState("");
   const seq = useRef(0);
   const first = useRef(true);
+  const undoRef = useRef<HTMLButtonElement>(null);
 
   async function load(reset = true) {
     const mine = ++seq.current;
@@ -63,6 +64,7 @@ export function ContactsApp(props: ContactsAppProps) {
 
   useEffect(() => {
     if (!undo) return;
+    undoRef.current?.focus(); // the deleted row's button is gone
     const t = setTimeout(() => setUndo(null), 10_000);
     return () => clearTimeout(t);
   }, [undo]);
@@ -210,7 +212,12 @@ export function ContactsApp(props: ContactsAppProps) {
       <p class="status" role="status" aria-live="polite">
         {status}
         {undo && (
-          <button type="button" class="link undo" onClick={restore}>
+          <button
+            ref={undoRef}
+            type="button"
+            class="link undo"
+            onClick={restore}
+          >
             Undo
           </button>
         )}

@@ -137,6 +137,7 @@ export function ImportDialog(
       class="import-dialog"
       aria-labelledby="import-title"
       onClose={() => props.open && close()}
+      onCancel={(e) => busy && e.preventDefault()}
     >
       <h2 id="import-title">Import contacts</h2>
       <label for="import-file">File (CSV or vCard)</label>

@@ -135,6 +135,28 @@ browserTest(
           fullPage: true,
         });
       }
+
+      // Delete, then undo (focus moves to the Undo button).
+      await page.getByRole("button", { name: "Delete Zebra Stripe" }).click();
+      await page.getByRole("status").filter({
+        hasText: "Deleted Zebra Stripe.",
+      }).waitFor();
+      assertEquals(await body.count(), 0);
+      assertEquals(
+        await page.evaluate(() => document.activeElement?.textContent?.trim()),
+        "Undo",
+      );
+      await page.keyboard.press("Enter");
+      await page.getByRole("status").filter({
+        hasText: "Restored Zebra Stripe.",
+      }).waitFor();
+      await page.waitForFunction(() =>
+        document.querySelectorAll(".contacts-table tbody tr").length === 1
+      );
+      assertEquals(
+        await body.locator("td[data-label=Company]").textContent(),
+        "Serengeti Park",
+      );
       assertEquals(errors, []);
     } finally {
       await server.close();
