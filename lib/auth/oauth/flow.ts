@@ -140,7 +140,7 @@ export async function completeAuthorization(
       { signal: AbortSignal.timeout(15_000), ...requestOptions(provider) },
     );
   } catch (err) {
-    console.error(`token request to ${provider.label} failed:`, err);
+    console.error(`token request to ${provider.label} failed:`, String(err));
     throw new ProviderUnavailableError(provider.label);
   }
   let tokens: oauth.TokenEndpointResponse;
@@ -201,7 +201,7 @@ async function oidcIdentity(
       ...requestOptions(provider),
     });
   } catch (err) {
-    console.error(`ID token signature from ${provider.label} failed:`, err);
+    console.error(`ID token signature from ${provider.label} failed:`, String(err));
     throw new IdentityInvalidError(provider.label);
   }
   let profile: Record<string, unknown> = claims;
@@ -239,7 +239,7 @@ async function userInfo(
   } catch (err) {
     if (err instanceof OAuthError) throw err;
     // The profile only helps to pick a username; sign-in still works.
-    console.error(`userinfo from ${provider.label} failed:`, err);
+    console.error(`userinfo from ${provider.label} failed:`, String(err));
     return {};
   }
 }

@@ -34,7 +34,7 @@ export async function fetchGitHubIdentity(
       signal: AbortSignal.timeout(10_000),
     });
   } catch (err) {
-    console.error("GitHub user API failed:", err);
+    console.error("GitHub user API failed:", String(err));
     throw new ProviderUnavailableError(provider.label);
   }
   if (!res.ok) {

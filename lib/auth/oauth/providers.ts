@@ -203,7 +203,7 @@ async function discover(
       if (typeof value === "string") checkEndpoint(value, name);
     }
   } catch (err) {
-    console.error(`OIDC discovery for ${provider.issuer.href} failed:`, err);
+    console.error(`OIDC discovery for ${provider.issuer.href} failed:`, String(err));
     throw new ProviderUnavailableError(provider.label);
   }
   return as;
