@@ -20,7 +20,7 @@ import {
   type ProviderId,
   requestOptions,
 } from "./providers.ts";
-import { safeReturnPath } from "./return_path.ts";
+import { safeReturnPath } from "../../web/safe_path.ts";
 
 /** Who the provider says signed in. */
 export interface ProviderIdentity {
@@ -201,7 +201,10 @@ async function oidcIdentity(
       ...requestOptions(provider),
     });
   } catch (err) {
-    console.error(`ID token signature from ${provider.label} failed:`, String(err));
+    console.error(
+      `ID token signature from ${provider.label} failed:`,
+      String(err),
+    );
     throw new IdentityInvalidError(provider.label);
   }
   let profile: Record<string, unknown> = claims;

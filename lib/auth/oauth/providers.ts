@@ -203,8 +203,29 @@ async function discover(
       if (typeof value === "string") checkEndpoint(value, name);
     }
   } catch (err) {
-    console.error(`OIDC discovery for ${provider.issuer.href} failed:`, String(err));
+    console.error(
+      `OIDC discovery for ${provider.issuer.href} failed:`,
+      String(err),
+    );
     throw new ProviderUnavailableError(provider.label);
   }
   return as;
+}
+
+/** The callback URL registered at the provider: `<appUrl>/auth/<id>/callback`. */
+export function redirectUriFor(appUrl: string, provider: Provider): string {
+  return `${appUrl}/auth/${provider.id}/callback`;
+}
+
+/** What pages need to show a provider button. */
+export interface ProviderChoice {
+  id: ProviderId;
+  label: string;
+}
+
+/** The configured providers as `{id, label}`, in button order. */
+export function providerChoices(
+  config: Pick<Config, "github" | "google" | "oidc">,
+): ProviderChoice[] {
+  return configuredProviders(config).map(({ id, label }) => ({ id, label }));
 }
