@@ -32,10 +32,19 @@ export interface OidcProviderOptions {
   claims?: (login: string) => Record<string, unknown>;
 }
 
-/** Starts a real OpenID Provider on 127.0.0.1 with a random port. */
-export async function startOidcProvider(
-  opts: OidcProviderOptions,
-): Promise<TestOidcProvider> {
+/** A provider that listens already but registers its client later. */
+export interface PendingOidcProvider extends TestOidcProvider {
+  /** Registers the client's redirect URIs and starts answering. */
+  configure(redirectUris: string[]): void;
+}
+
+/**
+ * Listens on 127.0.0.1 (random port) first, so the issuer URL is known
+ * before the app starts; call `configure` with the app's callback URL.
+ */
+export async function listenOidcProvider(
+  opts: Omit<OidcProviderOptions, "redirectUris"> = {},
+): Promise<PendingOidcProvider> {
   const server: Server = createServer();
   await new Promise<void>((resolve) =>
     server.listen(0, "127.0.0.1", () => resolve())
@@ -45,15 +54,49 @@ export async function startOidcProvider(
   const clientId = opts.clientId ?? "rt-messenger-test";
   const clientSecret = opts.clientSecret ??
     "test-secret-" + crypto.randomUUID();
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    configure(redirectUris) {
+      const provider = buildProvider(issuer, {
+        ...opts,
+        clientId,
+        clientSecret,
+        redirectUris,
+      });
+      server.on("request", provider.callback());
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections?.();
+        server.close((err) => err ? reject(err) : resolve());
+      }),
+  };
+}
+
+/** Starts a real OpenID Provider on 127.0.0.1 with a random port. */
+export async function startOidcProvider(
+  opts: OidcProviderOptions,
+): Promise<TestOidcProvider> {
+  const pending = await listenOidcProvider(opts);
+  pending.configure(opts.redirectUris);
+  return pending;
+}
+
+function buildProvider(
+  issuer: string,
+  opts: OidcProviderOptions & { clientId: string; clientSecret: string },
+): Provider {
   const extra = opts.claims ?? ((login: string) => ({
     preferred_username: login,
     email: `${login}@example.test`,
     email_verified: true,
   }));
-  const provider = new Provider(issuer, {
+  return new Provider(issuer, {
     clients: [{
-      client_id: clientId,
-      client_secret: clientSecret,
+      client_id: opts.clientId,
+      client_secret: opts.clientSecret,
       redirect_uris: opts.redirectUris,
       token_endpoint_auth_method: "client_secret_basic",
       grant_types: ["authorization_code"],
@@ -82,17 +125,6 @@ export async function startOidcProvider(
       };
     },
   });
-  server.on("request", provider.callback());
-  return {
-    issuer,
-    clientId,
-    clientSecret,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections?.();
-        server.close((err) => err ? reject(err) : resolve());
-      }),
-  };
 }
 
 /** A minimal cookie jar for one user agent (name → value, any origin). */
