@@ -31,6 +31,10 @@ function linkErrorMessage(code: string, label: string): string {
       return `Another ${label} account is already linked. Unlink it first.`;
     case "oauth_provider_denied":
       return `Linking ${label} was cancelled.`;
+    case "oauth_state_missing":
+    case "oauth_state_expired":
+    case "oauth_state_mismatch":
+      return `That ${label} sign-in link was already used or has expired. Nothing was changed.`;
     case "oauth_link_mismatch":
       return "Linking was started by another session. Please try again.";
     default:
