@@ -48,6 +48,8 @@ export interface Config {
   loginFailuresPerIp: number;
   /** Sign-ups per IP address per hour before 429. */
   signupsPerIpPerHour: number;
+  /** Provider sign-ins started per IP address per 10 minutes before 429. */
+  oauthStartsPerIp: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     loginFailuresPerUser: int(env, "LOGIN_FAILURES_PER_USER", 5),
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),
+    oauthStartsPerIp: int(env, "OAUTH_STARTS_PER_IP", 60),
   };
 }
 

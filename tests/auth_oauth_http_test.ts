@@ -231,3 +231,18 @@ Deno.test("oauth http: the login page shows only the configured providers", asyn
     assertStringIncludes(signup, "Continue with GitHub");
   }, { githubUser: { id: 1, login: "x" }, google: true });
 });
+
+Deno.test("oauth http: starting sign-ins is limited per IP address", () =>
+  withApp(async ({ server }) => {
+    const c = new Client(server.url);
+    for (let i = 0; i < 3; i++) {
+      const ok = await c.fetch("/auth/oidc");
+      await ok.body?.cancel();
+      assertEquals(ok.status, 302);
+    }
+    const res = await c.fetch("/auth/oidc");
+    const body = await res.text();
+    assertEquals(res.status, 429);
+    assert(Number(res.headers.get("retry-after")) > 0, "retry-after");
+    assertStringIncludes(body, "Too many sign-in attempts");
+  }, { env: { OAUTH_STARTS_PER_IP: "3" } }));

@@ -3,8 +3,12 @@ import {
   type LoginPageData,
   LoginWithProviders,
 } from "../../components/provider_links.tsx";
-import { AppError, ForbiddenError } from "../../lib/errors.ts";
-import { startAuthorization } from "../../lib/auth/oauth/flow.ts";
+import {
+  AppError,
+  ForbiddenError,
+  TooManyRequestsError,
+} from "../../lib/errors.ts";
+import { limitStarts, startAuthorization } from "../../lib/auth/oauth/flow.ts";
 import {
   findProvider,
   providerChoices,
@@ -36,6 +40,7 @@ export const handler: Handlers<LoginPageData> = {
           );
         }
       }
+      await limitStarts(kv, ctx.remoteAddr, config.oauthStartsPerIp);
       const started = await startAuthorization(kv, provider, {
         redirectUri: redirectUriFor(config.appUrl, provider),
         returnTo: next ?? (linking ? "/settings" : undefined),
@@ -51,7 +56,12 @@ export const handler: Handlers<LoginPageData> = {
         error: err.message,
         code: err.code,
         providers: providerChoices(config),
-      }, { status: err.status });
+      }, {
+        status: err.status,
+        headers: err instanceof TooManyRequestsError && err.retryAfter
+          ? { "retry-after": String(Math.ceil(err.retryAfter)) }
+          : {},
+      });
     }
   },
 };

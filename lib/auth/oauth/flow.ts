@@ -5,6 +5,8 @@
  * @module
  */
 import * as oauth from "oauth4webapi";
+import { TooManyRequestsError } from "../../errors.ts";
+import { hit, type Limit } from "../../rate_limit.ts";
 import {
   IdentityInvalidError,
   OAuthError,
@@ -50,6 +52,26 @@ export interface CompletedAuthorization {
   returnTo: string;
   /** Set when the flow was started to link the provider to this user. */
   linkingUserId?: string;
+}
+
+/**
+ * Counts one started sign-in for `ip` (each leaves a KV record for 10
+ * minutes) and refuses more than `max` per 10 minutes.
+ * @throws TooManyRequestsError past the limit
+ */
+export async function limitStarts(
+  kv: Deno.Kv,
+  ip: string,
+  max: number,
+): Promise<void> {
+  const limit: Limit = { max, windowMs: FLOW_TTL_MS };
+  const state = await hit(kv, "oauth_start_ip", ip, limit);
+  if (state.count > max) {
+    throw new TooManyRequestsError(
+      "Too many sign-in attempts from your network. Try again later.",
+      state.retryAfterMs / 1000,
+    );
+  }
 }
 
 /**
