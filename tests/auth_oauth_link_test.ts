@@ -224,3 +224,34 @@ Deno.test("oauth google: sign-in through a local provider standing in for Google
     assertNotIncludes(cross.body, "Welcome");
     assert(!d.cookies.has("rt_session"));
   }, { google: true }));
+
+Deno.test("oauth link: a linking flow finished under another session links nothing", () =>
+  withApp(async ({ server }) => {
+    const a = uniqueName("pa");
+    const b = uniqueName("pb");
+    await new Client(server.url).signup(b, "password123");
+    const c = await new Client(server.url).signup(a, "password123");
+    const start = await c.fetch("/auth/oidc?link=1", sameOrigin);
+    await start.body?.cancel();
+    const { loginAtProvider } = await import("./helpers/oidc_provider.ts");
+    const cb = await loginAtProvider(start.headers.get("location")!, {
+      login: "switcher",
+    });
+    // Meanwhile the browser signs in as someone else.
+    assertEquals((await c.login(b, "password123")).status, 303);
+    const done = await visit(c, cb.pathname + cb.search);
+    assertEquals(
+      done.res.headers.get("location"),
+      "/settings?error=oauth_link_mismatch&provider=oidc",
+    );
+    const page = await visit(c, done.res.headers.get("location")!);
+    assertStringIncludes(page.body, "started by another session");
+    assertStringIncludes(page.body, "Not linked");
+    // Nobody got the identity: signing in with it makes a new account.
+    const d = new Client(server.url);
+    await visit(
+      d,
+      await signInAtProvider(d, "/auth/oidc", { login: "switcher" }),
+    );
+    assertEquals((await d.json("/api/me")).body, { username: "switcher" });
+  }));
