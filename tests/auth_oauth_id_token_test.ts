@@ -55,6 +55,8 @@ async function runFlow(tamper: Tamper) {
   const published = tamper === "foreign_key" ? await rsaKey() : signing;
   const jwk = await crypto.subtle.exportKey("jwk", published.publicKey);
   const nonces = new Map<string, string>();
+  // Unique per run: the app caches metadata and keys per issuer + client.
+  const clientId = `client-${crypto.randomUUID().slice(0, 8)}`;
   let issuer = "";
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
@@ -89,7 +91,7 @@ async function runFlow(tamper: Tamper) {
           const idToken = await sign(signing.privateKey, "k1", {
             iss: tamper === "issuer" ? "http://127.0.0.1:1" : issuer,
             sub: "standin-user",
-            aud: tamper === "audience" ? "someone-else" : "client-1",
+            aud: tamper === "audience" ? "someone-else" : clientId,
             iat: tamper === "expired" ? now - 7200 : now,
             exp: tamper === "expired" ? now - 3600 : now + 300,
             nonce: nonces.get(form.get("code")!),
@@ -109,7 +111,7 @@ async function runFlow(tamper: Tamper) {
   const kv = await Deno.openKv(":memory:");
   try {
     const [provider] = configuredProviders({
-      oidc: { issuer, clientId: "client-1", clientSecret: "s" },
+      oidc: { issuer, clientId, clientSecret: "s" },
     });
     const started = await startAuthorization(kv, provider, {
       redirectUri: REDIRECT,

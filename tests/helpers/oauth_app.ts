@@ -43,7 +43,9 @@ export async function startOAuthApp(
 ): Promise<OAuthApp> {
   const oidc = await listenOidcProvider();
   const google = opts.google
-    ? await listenOidcProvider({ clientId: "google-client" })
+    ? await listenOidcProvider({
+      clientId: `google-client-${crypto.randomUUID().slice(0, 8)}`,
+    })
     : undefined;
   const github = opts.githubUser
     ? startGitHubStandIn(opts.githubUser)

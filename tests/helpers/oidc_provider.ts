@@ -51,7 +51,10 @@ export async function listenOidcProvider(
   );
   const port = (server.address() as AddressInfo).port;
   const issuer = `http://127.0.0.1:${port}`;
-  const clientId = opts.clientId ?? "rt-messenger-test";
+  // A fresh client id per provider: the app caches metadata and keys per
+  // issuer + client, and a later test may get the same port again.
+  const clientId = opts.clientId ??
+    `rt-messenger-test-${crypto.randomUUID().slice(0, 8)}`;
   const clientSecret = opts.clientSecret ??
     "test-secret-" + crypto.randomUUID();
   return {

@@ -18,6 +18,7 @@ import { consumeFlow, createFlow, FLOW_TTL_MS } from "./flow_state.ts";
 import { fetchGitHubIdentity } from "./github.ts";
 import {
   authorizationServer,
+  forgetAuthorizationServer,
   type Provider,
   type ProviderId,
   requestOptions,
@@ -201,8 +202,6 @@ function isIdTokenFailure(err: unknown): boolean {
       err.code === oauth.JWT_TIMESTAMP_CHECK);
 }
 
-const jwksCaches = new Map<string, oauth.JWKSCacheInput>();
-
 async function oidcIdentity(
   as: oauth.AuthorizationServer,
   client: oauth.Client,
@@ -214,11 +213,8 @@ async function oidcIdentity(
   if (!claims) throw new IdentityInvalidError(provider.label);
   // Issuer, audience, nonce and expiry were checked above; now the
   // signature against the provider's published keys.
-  let cache = jwksCaches.get(as.issuer);
-  if (!cache) jwksCaches.set(as.issuer, cache = {});
   try {
     await oauth.validateApplicationLevelSignature(as, response, {
-      [oauth.jwksCache]: cache,
       signal: AbortSignal.timeout(10_000),
       ...requestOptions(provider),
     });
@@ -227,6 +223,8 @@ async function oidcIdentity(
       `ID token signature from ${provider.label} failed:`,
       String(err),
     );
+    // Maybe the keys rotated: the next attempt discovers them afresh.
+    forgetAuthorizationServer(provider);
     throw new IdentityInvalidError(provider.label);
   }
   let profile: Record<string, unknown> = claims;

@@ -166,7 +166,7 @@ export function authorizationServer(
       token_endpoint: provider.github.tokenUrl.href,
     });
   }
-  const cacheKey = provider.issuer.href;
+  const cacheKey = discoveryKey(provider);
   const hit = discovered.get(cacheKey);
   if (hit && now - hit.at < DISCOVERY_TTL_MS) return hit.as;
   const as = discover(provider);
@@ -175,6 +175,15 @@ export function authorizationServer(
     if (discovered.get(cacheKey)?.as === as) discovered.delete(cacheKey);
   });
   return as;
+}
+
+function discoveryKey(provider: Provider): string {
+  return `${provider.issuer.href} ${provider.clientId}`;
+}
+
+/** Drops the cached metadata (and so the cached JWKS) of `provider`. */
+export function forgetAuthorizationServer(provider: Provider): void {
+  discovered.delete(discoveryKey(provider));
 }
 
 async function discover(
