@@ -79,6 +79,11 @@ Deno.test("oauth identities: concurrent first sign-ins end on one account", () =
     assert.equal(ids.size, 1);
     const owner = await findIdentity(kv, "oidc", "sub-alice");
     assert.equal(owner?.userId, [...ids][0]);
+    assert.equal(results.filter((r) => r.created).length, 1);
+    // No second (orphan) account was created on the way.
+    let users = 0;
+    for await (const _ of kv.list({ prefix: ["users"] })) users++;
+    assert.equal(users, 1);
   }));
 
 Deno.test("oauth identities: link adds a provider; its sign-in finds the user", () =>

@@ -6,6 +6,8 @@
  * KV: `["user_identities", provider, subject]` → {@link LinkedIdentity}
  * (primary) and `["user_identities_by_user", userId, provider]` → the same
  * record (index), written together in one atomic with uniqueness checks.
+ * `["user_identity_claims", provider, subject]` (30 s) marks a first
+ * sign-in in progress, so concurrent ones never create two accounts.
  * @module
  */
 import { ConflictError, NotFoundError } from "../../errors.ts";
@@ -33,6 +35,14 @@ const byUserKey = (userId: string, provider: string): Deno.KvKey => [
   "user_identities_by_user",
   userId,
   provider,
+];
+
+/** How long a first sign-in may hold its claim on an identity. */
+const CLAIM_TTL_MS = 30_000;
+const claimKey = (provider: string, subject: string): Deno.KvKey => [
+  "user_identity_claims",
+  provider,
+  subject,
 ];
 
 /** Most username candidates tried before giving up. */
@@ -89,23 +99,46 @@ async function insert(kv: Deno.Kv, rec: LinkedIdentity): Promise<boolean> {
 export async function signInWithIdentity(
   kv: Deno.Kv,
   identity: ProviderIdentity,
+  waitMs = 5_000,
 ): Promise<{ user: User; created: boolean }> {
-  const linked = await findIdentity(kv, identity.provider, identity.subject);
-  if (linked) {
-    const user = await getUser(kv, linked.userId);
-    if (user) return { user, created: false };
-    // The account was deleted: forget the stale link and start afresh.
-    await removeLink(kv, linked);
+  const { provider, subject } = identity;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const linked = await findIdentity(kv, provider, subject);
+    if (linked) {
+      const user = await getUser(kv, linked.userId);
+      if (user) return { user, created: false };
+      // The account was deleted: forget the stale link and start afresh.
+      await removeLink(kv, linked);
+    }
+    // Claim the first sign-in, so that a concurrent one (a second tab)
+    // waits for this account instead of creating another.
+    const claim = claimKey(provider, subject);
+    const claimed = await kv.atomic()
+      .check({ key: idKey(provider, subject), versionstamp: null })
+      .check({ key: claim, versionstamp: null })
+      .set(claim, true, { expireIn: CLAIM_TTL_MS })
+      .commit();
+    if (claimed.ok) {
+      try {
+        const user = await createUserWithFreeName(kv, identity);
+        if (await insert(kv, record(user.id, identity))) {
+          return { user, created: true };
+        }
+      } finally {
+        await kv.delete(claim);
+      }
+      // Only possible when the claim expired mid-way: let the caller retry.
+      throw new ConflictError("Sign-in collided; please try again.");
+    }
+    if (Date.now() >= deadline) {
+      throw new ConflictError(
+        "Another sign-in with this account is in progress. Try again in a moment.",
+        "sign_in_in_progress",
+      );
+    }
+    await new Promise((r) => setTimeout(r, 25));
   }
-  const user = await createUserWithFreeName(kv, identity);
-  if (await insert(kv, record(user.id, identity))) {
-    return { user, created: true };
-  }
-  // Lost a race with a concurrent first sign-in of the same identity.
-  const winner = await findIdentity(kv, identity.provider, identity.subject);
-  const other = winner && await getUser(kv, winner.userId);
-  if (!other) throw new ConflictError("Sign-in collided; please try again.");
-  return { user: other, created: false };
 }
 
 async function createUserWithFreeName(
