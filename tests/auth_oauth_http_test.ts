@@ -246,3 +246,22 @@ Deno.test("oauth http: starting sign-ins is limited per IP address", () =>
     assert(Number(res.headers.get("retry-after")) > 0, "retry-after");
     assertStringIncludes(body, "Too many sign-in attempts");
   }, { env: { OAUTH_STARTS_PER_IP: "3" } }));
+
+Deno.test("oauth http: the app refuses to start with a plain-http issuer off loopback", async () => {
+  const { startServer } = await import("./helpers/server.ts");
+  let error: unknown;
+  try {
+    const s = await startServer({
+      env: {
+        OIDC_ISSUER: "http://sso.example.com",
+        OIDC_CLIENT_ID: "a",
+        OIDC_CLIENT_SECRET: "b",
+      },
+    });
+    await s.close();
+  } catch (err) {
+    error = err;
+  }
+  assert(error instanceof Error, "startup should fail");
+  assertStringIncludes(error.message, "OIDC_ISSUER must use https");
+});
