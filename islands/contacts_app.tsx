@@ -32,20 +32,22 @@ export function ContactsApp(props: ContactsAppProps) {
   const first = useRef(true);
   const undoRef = useRef<HTMLButtonElement>(null);
 
-  async function load(reset = true) {
+  /** Reloads the list; `announce` says the count in the status line. */
+  async function load(reset = true, announce = reset) {
     const mine = ++seq.current;
     try {
       const page = await api.list(q, group, reset ? "" : cursor);
       if (mine !== seq.current) return; // a newer search answered first
       setContacts(reset ? page.contacts : [...contacts, ...page.contacts]);
       setCursor(page.cursor);
-      if (reset) {
+      if (announce) {
+        const n = page.contacts.length;
         setStatus(
-          page.contacts.length === 0
+          n === 0
             ? "No contacts match."
-            : `${page.contacts.length}${
-              page.cursor ? "+" : ""
-            } contacts shown.`,
+            : `${n}${page.cursor ? "+" : ""} contact${
+              n === 1 && !page.cursor ? "" : "s"
+            } shown.`,
         );
       }
     } catch (err) {
@@ -94,7 +96,7 @@ export function ContactsApp(props: ContactsAppProps) {
       const c = await api.create(input);
       setUndo(null);
       setStatus(`Restored ${c.name}.`);
-      await load();
+      await load(true, false);
     } catch (err) {
       setStatus((err as Error).message);
     }
@@ -205,7 +207,7 @@ export function ContactsApp(props: ContactsAppProps) {
           onCreated={(c) => {
             setShowForm(false);
             setStatus(`Added ${c.name}.`);
-            load();
+            load(true, false);
           }}
         />
       )}
@@ -245,7 +247,7 @@ export function ContactsApp(props: ContactsAppProps) {
           setImporting(false);
           if (changed) {
             setGroups(await api.groups());
-            await load();
+            await load(true, false);
           }
         }}
       />

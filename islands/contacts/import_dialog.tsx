@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { type ImportRow, parseContactsCsv } from "../../lib/contacts/csv.ts";
-import { parseVcards } from "../../lib/contacts/vcard.ts";
+import type { ImportRow } from "../../lib/contacts/csv.ts";
 import { importFile, type Report } from "./api.ts";
 
 interface Preview {
@@ -34,13 +33,17 @@ function fieldName(f: string): string {
     f[0].toUpperCase() + f.slice(1);
 }
 
-/** Only the start of the file is parsed for the preview. */
-function preview(text: string, name: string): Preview {
+/**
+ * Only the start of the file is parsed for the preview. The parsers (and
+ * their libraries) load on first use, not with the page.
+ */
+async function preview(text: string, name: string): Promise<Preview> {
   const head = text.slice(0, 65536);
   const isVcard = /\.vcf$|\.vcard$/i.test(name) ||
     /^\uFEFF?\s*BEGIN:VCARD/i.test(head);
   if (isVcard) {
     const end = head.toUpperCase().lastIndexOf("END:VCARD");
+    const { parseVcards } = await import("../../lib/contacts/vcard.ts");
     const r = parseVcards(end > 0 ? head.slice(0, end + 9) : head);
     return {
       format: "vcard",
@@ -52,6 +55,7 @@ function preview(text: string, name: string): Preview {
   const cut = text.length > head.length
     ? head.slice(0, head.lastIndexOf("\n") + 1)
     : head;
+  const { parseContactsCsv } = await import("../../lib/contacts/csv.ts");
   const r = parseContactsCsv(cut);
   return {
     format: "csv",
@@ -99,7 +103,7 @@ export function ImportDialog(
     const text = await f.text();
     setFile({ name: f.name, text });
     try {
-      setPv(preview(text, f.name));
+      setPv(await preview(text, f.name));
     } catch (err) {
       setError(`Could not read the file: ${(err as Error).message}`);
     }

@@ -149,7 +149,10 @@ browserTest(
       await page.keyboard.press("Enter");
       await page.getByRole("status").filter({
         hasText: "Restored Zebra Stripe.",
-      }).waitFor();
+      }).waitFor({ timeout: 10_000 }).catch(async (err) => {
+        const text = await page.locator("p.status").first().textContent();
+        throw new Error(`status was "${text}": ${err}`);
+      });
       await page.waitForFunction(() =>
         document.querySelectorAll(".contacts-table tbody tr").length === 1
       );
@@ -157,6 +160,22 @@ browserTest(
         await body.locator("td[data-label=Company]").textContent(),
         "Serengeti Park",
       );
+
+      // A vCard file is recognised and previewed too.
+      await page.getByRole("button", { name: "Import…" }).click();
+      await page.getByLabel("File (CSV or vCard)").setInputFiles({
+        name: "cards.vcf",
+        mimeType: "text/vcard",
+        buffer: Buffer.from(
+          await Deno.readTextFile(
+            new URL("../fixtures/contacts/cards.vcf", import.meta.url),
+          ),
+        ),
+      });
+      await dialog.getByText("vCard", { exact: true }).waitFor();
+      await dialog.getByRole("cell", { name: "mia@example.com" }).waitFor();
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await dialog.waitFor({ state: "hidden" });
       assertEquals(errors, []);
     } finally {
       await server.close();
