@@ -478,3 +478,27 @@ Deno.test("contacts http: export escapes formulas (CSV with BOM) and round-trips
     assert.equal(bCsv.trim().split("\n").length, 1);
   });
 });
+
+Deno.test("contacts http: a client that leaves during a streamed import does not stop it half-way", async () => {
+  await withServer(async (_s, a) => {
+    const rows = ["name,email"];
+    for (let i = 0; i < 2000; i++) rows.push(`Leaver ${i},l${i}@gone.example`);
+    const ac = new AbortController();
+    const res = await a.fetch("/api/contacts/import", {
+      method: "POST",
+      body: rows.join("\n"),
+      headers: { "content-type": "text/csv", accept: "application/x-ndjson" },
+      signal: ac.signal,
+    });
+    const reader = res.body!.getReader();
+    await reader.read(); // the first progress line
+    ac.abort();
+    await reader.cancel().catch(() => {});
+    let count = 0;
+    for (let i = 0; i < 600 && count < 2000; i++) {
+      count = (await listAll(a, "q=leaver")).length;
+      if (count < 2000) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(count, 2000);
+  });
+});

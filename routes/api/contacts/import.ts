@@ -47,10 +47,18 @@ export const handler: Handlers = {
       return json(await importRows(kv, owner, rows, errors));
     }
     const enc = new TextEncoder();
+    // A client that went away must not stop the import half-way.
+    let open = true;
     const body = new ReadableStream<Uint8Array>({
       async start(controller) {
-        const send = (v: unknown) =>
-          controller.enqueue(enc.encode(JSON.stringify(v) + "\n"));
+        const send = (v: unknown) => {
+          if (!open) return;
+          try {
+            controller.enqueue(enc.encode(JSON.stringify(v) + "\n"));
+          } catch {
+            open = false;
+          }
+        };
         try {
           send({ type: "progress", done: 0, total: rows.length });
           const report = await importRows(kv, owner, rows, errors, {
@@ -61,7 +69,10 @@ export const handler: Handlers = {
           const { code, message } = describeError(err);
           send({ type: "error", error: { code, message } });
         }
-        controller.close();
+        if (open) controller.close();
+      },
+      cancel() {
+        open = false; // the import runs on and stays consistent
       },
     });
     return new Response(body, {
