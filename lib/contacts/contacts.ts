@@ -27,16 +27,16 @@ import {
 
 export type { Contact, ContactInput } from "./model.ts";
 
-/** Reads many keys, 10 per call (KV's getMany limit). */
+/** Reads many keys, 10 per call (KV's getMany limit), calls in parallel. */
 export async function getManyValues<T>(
   kv: Deno.Kv,
   keys: Deno.KvKey[],
 ): Promise<Array<Deno.KvEntryMaybe<T>>> {
-  const out: Array<Deno.KvEntryMaybe<T>> = [];
+  const calls: Promise<Array<Deno.KvEntryMaybe<T>>>[] = [];
   for (let i = 0; i < keys.length; i += 10) {
-    out.push(...await kv.getMany<T[]>(keys.slice(i, i + 10)));
+    calls.push(kv.getMany<T[]>(keys.slice(i, i + 10)));
   }
-  return out;
+  return (await Promise.all(calls)).flat();
 }
 
 /** The contact `id` of `owner`, or null (never another owner's). */

@@ -98,7 +98,8 @@ async function search(
     const tokens = contactTokens(c);
     return rest.every((w) => tokens.some((t) => t.startsWith(w)));
   };
-  return await scan(kv, owner, selector, limit, opts, first, keep);
+  const filter = group || rest.length ? keep : undefined;
+  return await scan(kv, owner, selector, limit, opts, first, filter);
 }
 
 /**
@@ -113,8 +114,9 @@ async function scan(
   limit: number,
   opts: ListOptions,
   accept: (key: Deno.KvKey, value: unknown) => boolean,
-  keep: (contact: Contact) => boolean = () => true,
+  keep?: (contact: Contact) => boolean,
 ): Promise<ContactPage> {
+  const filtered = !!keep;
   const budget = opts.scanBudget ?? 5000;
   if (opts.cursor && !/^[A-Za-z0-9_\-+/=]{1,4096}$/.test(opts.cursor)) {
     throw new BadRequestError("The cursor is not valid.", "invalid_cursor");
@@ -131,7 +133,8 @@ async function scan(
     for (let ended = false; !ended;) {
       const chunk: Array<{ key: Deno.KvKey; cursor: string }> = [];
       let last = "";
-      const want = Math.max(limit + 1 - out.length, 20);
+      // Filtered scans read bigger chunks: their contacts load in parallel.
+      const want = Math.max(limit + 1 - out.length, filtered ? 200 : 20);
       while (chunk.length < want && read < budget) {
         const next = await iter.next();
         if (next.done) {
@@ -150,7 +153,7 @@ async function scan(
       );
       for (const [i, e] of chunk.entries()) {
         const c = byId.get(ids[i]);
-        if (!c || !keep(c)) continue;
+        if (!c || (keep && !keep(c))) continue;
         if (out.length === limit) {
           return { contacts: out, cursor }; // one more match: a next page
         }
