@@ -330,3 +330,24 @@ Deno.test("contacts: limits are enforced and PATCH keeps other emails when the p
     );
   });
 });
+
+Deno.test("contacts: a contact left with a deleted group's id (interrupted group delete) can still be edited", async () => {
+  await withKv(async (kv) => {
+    const g = await createGroup(kv, "u1", "Gone");
+    const keep = await createGroup(kv, "u1", "Kept");
+    const c = await createContact(kv, "u1", {
+      name: "Stale",
+      groups: [g.id, keep.id],
+    });
+    // Simulate a crash after the group record was deleted, before its members were cleaned.
+    await kv.delete(["group", "u1", g.id]);
+    const up = await updateContact(kv, "u1", c.id, { company: "Still here" });
+    assert.equal(up.company, "Still here");
+    assert.deepEqual(up.groups, [keep.id]);
+    await rejects(
+      updateContact(kv, "u1", c.id, { groups: [keep.id, "01NOTAGROUP"] }),
+      400,
+      "groups",
+    );
+  });
+});

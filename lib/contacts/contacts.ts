@@ -84,18 +84,29 @@ export async function findContactByEmail(
   return id ? await findContact(kv, owner, id) : null;
 }
 
-/** Throws a field error when a group id is not one of the owner's groups. */
-async function checkGroups(kv: Deno.Kv, owner: string, groups: string[]) {
+/**
+ * Returns `groups` without ids of groups deleted meanwhile that the contact
+ * already had (`had`); a new id that is not one of the owner's groups is a
+ * field error. Call after `bookAtomic` so the check is part of the commit.
+ */
+async function checkGroups(
+  kv: Deno.Kv,
+  owner: string,
+  groups: string[],
+  had: string[] = [],
+): Promise<string[]> {
   const entries = await getManyValues(
     kv,
     groups.map((g) => groupKey(owner, g)),
   );
   const missing = groups.filter((_, i) => !entries[i].value);
-  if (missing.length) {
+  const unknown = missing.filter((g) => !had.includes(g));
+  if (unknown.length) {
     throw new AppError(400, "invalid_contact", "Unknown group.", {
-      groups: `Unknown group: ${missing[0]}`,
+      groups: `Unknown group: ${unknown[0]}`,
     });
   }
+  return groups.filter((g) => !missing.includes(g));
 }
 
 /** Throws 409 `duplicate_email` when another contact has one of the emails. */
@@ -151,11 +162,11 @@ export async function createContact(
   input: ContactInput,
 ): Promise<Contact> {
   const data = validateContact(input);
-  await checkGroups(kv, owner, data.groups);
   const id = newId();
   const now = new Date().toISOString();
   return await commitWithRetry(kv, async () => {
     const { op } = await bookAtomic(kv, owner);
+    await checkGroups(kv, owner, data.groups);
     await checkEmailsFree(kv, owner, data, null, op);
     const contact = stored(data, id, now, now);
     stageContact(op, owner, null, contact);
@@ -176,7 +187,7 @@ export async function updateContact(
     if (!entry.value) throw new NotFoundError("No such contact.");
     const before = entry.value;
     const data = validateContact(applyPatch(before, patch));
-    await checkGroups(kv, owner, data.groups);
+    data.groups = await checkGroups(kv, owner, data.groups, before.groups);
     op.check(entry);
     await checkEmailsFree(kv, owner, data, id, op);
     const after = stored(data, id, before.createdAt);
