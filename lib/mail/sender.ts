@@ -1,0 +1,332 @@
+/**
+ * The sender loop: one per process. It leases due recipients of active
+ * campaigns from the ledger, sends them through the transport, and records
+ * each outcome (grouped into few commits). It keeps no state that matters
+ * across restarts: a new process continues from the ledger.
+ * @module
+ */
+import type { EventBus } from "../events.ts";
+import { listValues } from "../kv.ts";
+import { progressOf } from "./campaigns.ts";
+import {
+  compileCampaign,
+  type CompiledCampaign,
+  type ComposeContext,
+  composeFor,
+} from "./compose.ts";
+import { finishIfComplete } from "./controls.ts";
+import {
+  type Leased,
+  leaseDue,
+  type Outcome,
+  recordOutcomes,
+} from "./ledger.ts";
+import { type Campaign, type CampaignProgress, keys } from "./model.ts";
+import { type MailTransport, SendError } from "./transport.ts";
+
+/** Sender settings; every number has a default. */
+export interface SenderOptions extends ComposeContext {
+  kv: Deno.Kv;
+  transport: MailTransport;
+  /** Progress events go to `user:<owner>` when set. */
+  bus?: EventBus;
+  /** Mails in flight at once (default 5, like the SMTP pool). */
+  concurrency?: number;
+  /** Mails per second, 0 for no limit (default 0). */
+  ratePerSecond?: number;
+  /** How long a lease lasts before another process may take over (default 60 s). */
+  leaseMs?: number;
+  /** Attempts before a transient failure becomes `failed` (default 5). */
+  maxAttempts?: number;
+  /** First retry delay; doubles per attempt (default 2 s). */
+  retryBaseMs?: number;
+  /** Idle poll interval for new work (default 500 ms). */
+  pollMs?: number;
+  /** Least time between two progress events per campaign (default 250 ms). */
+  progressMs?: number;
+}
+
+/** The progress event published on `user:<owner>`. */
+export function progressEvent(p: CampaignProgress) {
+  return {
+    type: "campaign",
+    campaign: {
+      id: p.id,
+      status: p.status,
+      total: p.total,
+      sent: p.sent,
+      failed: p.failed,
+      pending: p.pending,
+      suppressed: p.suppressed,
+    },
+  };
+}
+
+/** Publishes a campaign's progress to its owner's topic. */
+export function publishProgress(
+  bus: EventBus | undefined,
+  owner: string,
+  p: CampaignProgress,
+): void {
+  bus?.publish(`user:${owner}`, progressEvent(p));
+}
+
+interface PendingOutcome {
+  leased: Leased;
+  outcome: Outcome;
+  done: () => void;
+}
+
+/** Delay before retry number `attempt` (1-based), capped at 15 minutes. */
+export function backoffMs(base: number, attempt: number): number {
+  return Math.min(base * 2 ** Math.max(0, attempt - 1), 15 * 60_000);
+}
+
+/** A running sender loop. */
+export class Sender {
+  readonly #o: Required<Omit<SenderOptions, "bus">> & { bus?: EventBus };
+  readonly #inflight = new Map<string, Promise<void>>();
+  readonly #campaigns = new Map<string, CompiledCampaign>();
+  #pending: PendingOutcome[] = [];
+  #flushing?: Promise<void>;
+  #stopped = true;
+  #loop?: Promise<void>;
+  #signal?: () => void;
+  #tokens = 0;
+  #tokensAt = Date.now();
+  #rr = 0;
+  readonly #lastPublish = new Map<string, number>();
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(options: SenderOptions) {
+    this.#o = {
+      concurrency: 5,
+      ratePerSecond: 0,
+      leaseMs: 60_000,
+      maxAttempts: 5,
+      retryBaseMs: 2_000,
+      pollMs: 500,
+      progressMs: 250,
+      ...options,
+    };
+  }
+
+  /** Starts the loop (idempotent). */
+  start(): this {
+    if (!this.#stopped) return this;
+    this.#stopped = false;
+    this.#loop = this.#run();
+    return this;
+  }
+
+  /** Looks for work now instead of at the next poll. */
+  wake(): void {
+    const s = this.#signal;
+    this.#signal = undefined;
+    s?.();
+  }
+
+  /** Stops leasing, waits for mails in flight and their ledger writes. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.wake();
+    await this.#loop;
+    await Promise.all(this.#inflight.values());
+    await this.#flushing;
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      let dispatched = 0;
+      let waitMs = this.#o.pollMs;
+      const free = this.#o.concurrency - this.#inflight.size;
+      if (free > 0) {
+        const allowed = this.#takeTokens(free);
+        if (allowed > 0) {
+          try {
+            dispatched = await this.#fill(allowed);
+          } catch (err) {
+            console.error("mail sender: leasing failed", err);
+          }
+          this.#returnTokens(allowed - dispatched);
+        } else waitMs = Math.max(1, Math.ceil(1000 / this.#o.ratePerSecond));
+      }
+      if (this.#stopped) break;
+      const full = this.#inflight.size >= this.#o.concurrency;
+      if (dispatched === 0 || full) {
+        await new Promise<void>((resolve) => {
+          const t = full && dispatched > 0
+            ? undefined
+            : setTimeout(() => this.wake(), waitMs);
+          this.#signal = () => {
+            if (t !== undefined) clearTimeout(t);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  #takeTokens(want: number): number {
+    const rate = this.#o.ratePerSecond;
+    if (!rate) return want;
+    const now = Date.now();
+    const burst = Math.max(1, Math.ceil(rate / 10));
+    this.#tokens = Math.min(
+      burst,
+      this.#tokens + (now - this.#tokensAt) * rate / 1000,
+    );
+    this.#tokensAt = now;
+    const n = Math.min(want, Math.floor(this.#tokens));
+    this.#tokens -= n;
+    return n;
+  }
+
+  #returnTokens(n: number): void {
+    if (this.#o.ratePerSecond && n > 0) this.#tokens += n;
+  }
+
+  async #fill(max: number): Promise<number> {
+    const { kv } = this.#o;
+    const active: string[] = [];
+    for await (const e of kv.list({ prefix: keys.actives() })) {
+      active.push(e.key[1] as string);
+    }
+    if (!active.length) return 0;
+    let n = 0;
+    const skip = new Set(this.#inflight.keys());
+    for (let i = 0; i < active.length && n < max; i++) {
+      const id = active[(this.#rr + i) % active.length];
+      const leased = await leaseDue(kv, id, max - n, this.#o.leaseMs, skip);
+      for (const l of leased) this.#dispatch(l);
+      n += leased.length;
+    }
+    this.#rr++;
+    return n;
+  }
+
+  #dispatch(l: Leased): void {
+    const key = `${l.campaignId}/${l.record.rid}`;
+    const p = this.#deliver(l).catch((err) =>
+      console.error("mail sender:", err)
+    )
+      .finally(() => {
+        this.#inflight.delete(key);
+        this.wake();
+      });
+    this.#inflight.set(key, p);
+  }
+
+  async #compiled(id: string): Promise<CompiledCampaign | null> {
+    let c = this.#campaigns.get(id);
+    if (!c) {
+      const campaign =
+        (await this.#o.kv.get<Campaign>(keys.campaign(id))).value;
+      if (!campaign) return null;
+      c = compileCampaign(campaign);
+      if (this.#campaigns.size > 1000) this.#campaigns.clear();
+      this.#campaigns.set(id, c);
+    }
+    return c;
+  }
+
+  async #deliver(l: Leased): Promise<void> {
+    const c = await this.#compiled(l.campaignId);
+    let outcome: Outcome;
+    if (!c) outcome = { kind: "failed", error: "campaign no longer exists" };
+    else {
+      try {
+        const mail = composeFor(c, l.record, this.#o);
+        const res = await this.#o.transport.send(c.campaign.owner, mail);
+        outcome = { kind: "sent", response: res.response };
+      } catch (err) {
+        const e = err instanceof SendError
+          ? err
+          : new SendError(String(err), false);
+        const attempts = l.record.attempts;
+        if (e.permanent) outcome = { kind: "failed", error: e.message };
+        else if (attempts >= this.#o.maxAttempts) {
+          outcome = {
+            kind: "failed",
+            error: `gave up after ${attempts} attempts: ${e.message}`,
+          };
+        } else {
+          outcome = {
+            kind: "retry",
+            error: e.message,
+            dueAt: Date.now() + backoffMs(this.#o.retryBaseMs, attempts),
+          };
+        }
+      }
+    }
+    // The slot stays taken until the outcome is durable: at most
+    // `concurrency` mails can be accepted by SMTP but not yet recorded.
+    await new Promise<void>((done) => {
+      this.#pending.push({ leased: l, outcome, done });
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    if (this.#flushing) return;
+    this.#flushing = (async () => {
+      while (this.#pending.length) {
+        const batch = this.#pending;
+        this.#pending = [];
+        try {
+          await recordOutcomes(this.#o.kv, batch);
+        } catch (err) {
+          console.error("mail sender: recording outcomes failed", err);
+        }
+        for (const b of batch) b.done();
+        const touched = new Set(batch.map((b) => b.leased.campaignId));
+        for (const id of touched) await this.#progress(id).catch(() => {});
+      }
+    })().finally(() => {
+      this.#flushing = undefined;
+    });
+  }
+
+  async #progress(id: string): Promise<void> {
+    const c = this.#campaigns.get(id);
+    if (!c) return;
+    const finished = await finishIfComplete(this.#o.kv, id);
+    if (finished) {
+      const t = this.#timers.get(id);
+      if (t !== undefined) clearTimeout(t);
+      this.#timers.delete(id);
+      this.#campaigns.delete(id);
+      this.#lastPublish.delete(id);
+      publishProgress(this.#o.bus, c.campaign.owner, finished);
+      return;
+    }
+    if (!this.#o.bus || this.#timers.has(id)) return;
+    const wait = (this.#lastPublish.get(id) ?? 0) + this.#o.progressMs -
+      Date.now();
+    const publish = async () => {
+      this.#timers.delete(id);
+      this.#lastPublish.set(id, Date.now());
+      const campaign =
+        (await this.#o.kv.get<Campaign>(keys.campaign(id))).value;
+      if (campaign) {
+        publishProgress(
+          this.#o.bus,
+          campaign.owner,
+          await progressOf(this.#o.kv, campaign),
+        );
+      }
+    };
+    if (wait <= 0) await publish();
+    else {
+      this.#timers.set(id, setTimeout(() => publish().catch(() => {}), wait));
+    }
+  }
+}
+
+/** Ids of campaigns currently sending (for diagnostics and tests). */
+export async function activeCampaigns(kv: Deno.Kv): Promise<string[]> {
+  return await listValues<string>(kv, { prefix: keys.actives() });
+}
