@@ -1,0 +1,79 @@
+import { assert, assertEquals } from "./helpers/assert.ts";
+import { startSmtp } from "./helpers/smtp.ts";
+import { createDraft, progressOf } from "../lib/mail/campaigns.ts";
+import { startSending } from "../lib/mail/ledger.ts";
+import { Sender } from "../lib/mail/sender.ts";
+import { createSmtpTransport } from "../lib/mail/transport.ts";
+import { keys } from "../lib/mail/model.ts";
+import { compileTemplate, render, sanitize } from "../lib/mail/templates.ts";
+import { EventBus } from "../lib/events.ts";
+import type { Campaign } from "../lib/mail/model.ts";
+
+Deno.test("mail templates: tags, fallbacks, unknown tag refused, html escaped", () => {
+  const t = compileTemplate("Hi {{first_name|there}}, {{ email }}!", "text");
+  const v = { first_name: "", last_name: "", name: "", email: "a@b.c", unsubscribe_url: "u" };
+  assertEquals(render(t, v), "Hi there, a@b.c!");
+  assertEquals(render(t, { ...v, first_name: "Zoë" }), "Hi Zoë, a@b.c!");
+  let err: unknown;
+  try {
+    compileTemplate("Hello {{nickname}}", "subject");
+  } catch (e) {
+    err = e;
+  }
+  assertEquals((err as { code: string }).code, "unknown_merge_tag");
+  const h = compileTemplate("<p>{{name}}</p>", "html");
+  assertEquals(render(h, { ...v, name: "<b>x</b>" }, true), "<p>&lt;b&gt;x&lt;/b&gt;</p>");
+  assertEquals(
+    sanitize('<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">l</a></p>'),
+    "<p>a<a>l</a></p>",
+  );
+});
+
+Deno.test("mail sender: a campaign reaches a real SMTP server, one mail per recipient", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const smtp = await startSmtp();
+  const transport = createSmtpTransport({ url: smtp.url });
+  const bus = new EventBus(null);
+  const events: unknown[] = [];
+  const off = bus.subscribe("user:alice", (e) => events.push(e));
+  const sender = new Sender({
+    kv,
+    transport,
+    bus,
+    mailFrom: "RT <no-reply@rt.test>",
+    appUrl: "http://app.test",
+    pollMs: 20,
+  }).start();
+  try {
+    const emails = Array.from({ length: 12 }, (_, i) => `P${i} <p${i}@x.test>`);
+    const { campaign } = await createDraft(kv, { username: "alice" }, {
+      subject: "Hello {{name|friend}}",
+      text: "Dear {{name}}, bye {{unsubscribe_url}}",
+      to: { emails: [...emails, "p1@X.TEST", "bad address"] },
+    });
+    assertEquals(campaign.total, 12);
+    await startSending(kv, "alice", campaign.id, 2000);
+    sender.wake();
+    await smtp.waitFor(12);
+    for (let i = 0; i < 100; i++) {
+      const c = (await kv.get<Campaign>(keys.campaign(campaign.id))).value!;
+      if (c.status === "done") break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const c = (await kv.get<Campaign>(keys.campaign(campaign.id))).value!;
+    const p = await progressOf(kv, c);
+    assertEquals([p.status, p.sent, p.failed, p.pending], ["done", 12, 0, 0]);
+    for (let i = 0; i < 12; i++) assertEquals(smtp.countFor(`p${i}@x.test`), 1);
+    const m = smtp.mails.find((m) => m.to[0] === "p3@x.test")!;
+    assertEquals(m.parsed.subject, "Hello P3");
+    assert(String(m.parsed.text).startsWith("Dear P3, bye http://app.test/unsubscribe/"));
+    assert(events.some((e) => (e as { campaign: { status: string } }).campaign.status === "done"));
+  } finally {
+    off();
+    await sender.stop();
+    transport.close();
+    bus.close();
+    await smtp.close();
+    kv.close();
+  }
+});
