@@ -24,6 +24,16 @@ export interface Config {
   mailFrom: string;
   /** Daily recipient quota per user for group mail. */
   mailDailyQuota: number;
+  /** Group mail: mails in flight per process, also the SMTP pool size (MAIL_CONCURRENCY). */
+  mailConcurrency: number;
+  /** Group mail: mails per second per process, 0 = unlimited (MAIL_RATE). */
+  mailRatePerSecond: number;
+  /** Group mail: lease on a recipient being sent, in ms (MAIL_LEASE_SECONDS). */
+  mailLeaseMs: number;
+  /** Group mail: attempts before a transient failure is final (MAIL_MAX_ATTEMPTS). */
+  mailMaxAttempts: number;
+  /** Group mail: first retry delay in ms, doubling per attempt (MAIL_RETRY_BASE_MS). */
+  mailRetryBaseMs: number;
   /** DKIM signing, when all three are set. */
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   github?: OAuthClient;
@@ -76,6 +86,11 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || "RT Messenger <no-reply@localhost>",
     mailDailyQuota: int(env, "MAIL_DAILY_QUOTA", 2000),
+    mailConcurrency: Math.max(1, int(env, "MAIL_CONCURRENCY", 5)),
+    mailRatePerSecond: int(env, "MAIL_RATE", 0),
+    mailLeaseMs: Math.max(1, int(env, "MAIL_LEASE_SECONDS", 60)) * 1000,
+    mailMaxAttempts: Math.max(1, int(env, "MAIL_MAX_ATTEMPTS", 5)),
+    mailRetryBaseMs: int(env, "MAIL_RETRY_BASE_MS", 2000),
     dkim: env.DKIM_DOMAIN && env.DKIM_SELECTOR && dkimKey
       ? {
         domainName: env.DKIM_DOMAIN,

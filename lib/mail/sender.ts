@@ -85,6 +85,8 @@ export function backoffMs(base: number, attempt: number): number {
 /** A running sender loop. */
 export class Sender {
   readonly #o: Required<Omit<SenderOptions, "bus">> & { bus?: EventBus };
+  /** The caller's object, so getters (e.g. a late-bound appUrl) stay live. */
+  readonly #ctx: ComposeContext;
   readonly #inflight = new Map<string, Promise<void>>();
   readonly #campaigns = new Map<string, CompiledCampaign>();
   #pending: PendingOutcome[] = [];
@@ -99,6 +101,7 @@ export class Sender {
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(options: SenderOptions) {
+    this.#ctx = options;
     this.#o = {
       concurrency: 5,
       ratePerSecond: 0,
@@ -239,7 +242,7 @@ export class Sender {
     if (!c) outcome = { kind: "failed", error: "campaign no longer exists" };
     else {
       try {
-        const mail = composeFor(c, l.record, this.#o);
+        const mail = composeFor(c, l.record, this.#ctx);
         const res = await this.#o.transport.send(c.campaign.owner, mail);
         outcome = { kind: "sent", response: res.response };
       } catch (err) {
