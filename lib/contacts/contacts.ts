@@ -1,0 +1,214 @@
+/**
+ * The address book: contact CRUD scoped to one owner (a user id). Every
+ * write goes through one atomic that checks the book revision, so indexes
+ * (email, sort, group, search) never drift from the record.
+ * @module
+ */
+import { AppError, NotFoundError } from "../errors.ts";
+import { newId } from "../ids.ts";
+import { commitWithRetry } from "../kv.ts";
+import {
+  applyPatch,
+  type Contact,
+  type ContactData,
+  type ContactInput,
+  normalizeEmail,
+  validateContact,
+} from "./model.ts";
+import {
+  contactKey,
+  emailKey,
+  groupKey,
+  nameDedupeKey,
+  nameKeyKey,
+  revKey,
+  stageContact,
+} from "./keys.ts";
+
+export type { Contact, ContactInput } from "./model.ts";
+
+/** Reads many keys, 10 per call (KV's getMany limit). */
+export async function getManyValues<T>(
+  kv: Deno.Kv,
+  keys: Deno.KvKey[],
+): Promise<Array<Deno.KvEntryMaybe<T>>> {
+  const out: Array<Deno.KvEntryMaybe<T>> = [];
+  for (let i = 0; i < keys.length; i += 10) {
+    out.push(...await kv.getMany<T[]>(keys.slice(i, i + 10)));
+  }
+  return out;
+}
+
+/** The contact `id` of `owner`, or null (never another owner's). */
+export async function findContact(
+  kv: Deno.Kv,
+  owner: string,
+  id: string,
+): Promise<Contact | null> {
+  if (typeof id !== "string" || !id) return null;
+  return (await kv.get<Contact>(contactKey(owner, id))).value;
+}
+
+/** The contact `id` of `owner`; NotFoundError otherwise. */
+export async function getContact(
+  kv: Deno.Kv,
+  owner: string,
+  id: string,
+): Promise<Contact> {
+  const c = await findContact(kv, owner, id);
+  if (!c) throw new NotFoundError("No such contact.");
+  return c;
+}
+
+/** Several contacts by id, in the given order, skipping missing ones. */
+export async function getContacts(
+  kv: Deno.Kv,
+  owner: string,
+  ids: string[],
+): Promise<Contact[]> {
+  const entries = await getManyValues<Contact>(
+    kv,
+    ids.map((id) => contactKey(owner, id)),
+  );
+  return entries.flatMap((e) => (e.value ? [e.value] : []));
+}
+
+/** The owner's contact with this email address (any of its emails). */
+export async function findContactByEmail(
+  kv: Deno.Kv,
+  owner: string,
+  email: string,
+): Promise<Contact | null> {
+  const id = (await kv.get<string>(emailKey(owner, normalizeEmail(email))))
+    .value;
+  return id ? await findContact(kv, owner, id) : null;
+}
+
+/** Throws a field error when a group id is not one of the owner's groups. */
+async function checkGroups(kv: Deno.Kv, owner: string, groups: string[]) {
+  const entries = await getManyValues(
+    kv,
+    groups.map((g) => groupKey(owner, g)),
+  );
+  const missing = groups.filter((_, i) => !entries[i].value);
+  if (missing.length) {
+    throw new AppError(400, "invalid_contact", "Unknown group.", {
+      groups: `Unknown group: ${missing[0]}`,
+    });
+  }
+}
+
+/** Throws 409 `duplicate_email` when another contact has one of the emails. */
+async function checkEmailsFree(
+  kv: Deno.Kv,
+  owner: string,
+  data: ContactData,
+  selfId: string | null,
+  op: Deno.AtomicOperation,
+) {
+  const keys = data.emails.map((e) => emailKey(owner, normalizeEmail(e.value)));
+  const entries = await getManyValues<string>(kv, keys);
+  entries.forEach((entry, i) => {
+    if (entry.value && entry.value !== selfId) {
+      const msg = `${data.emails[i].value} is already in your contacts.`;
+      const field = i === 0 ? "email" : `emails.${i}`;
+      throw new AppError(409, "duplicate_email", msg, { [field]: msg });
+    }
+    // Uniqueness: the key must still be free (or ours) at commit time.
+    op.check({ key: entry.key, versionstamp: entry.versionstamp });
+  });
+}
+
+/** Builds a stored contact from data, keeping id and createdAt. */
+function stored(
+  data: ContactData,
+  id: string,
+  createdAt: string,
+  now = new Date().toISOString(),
+): Contact {
+  return { id, ...data, createdAt, updatedAt: now };
+}
+
+/**
+ * Starts an atomic that checks and bumps the owner's book revision; every
+ * contact and group write uses it so concurrent writes retry, not clash.
+ */
+export async function bookAtomic(
+  kv: Deno.Kv,
+  owner: string,
+): Promise<{ op: Deno.AtomicOperation }> {
+  // Wrapped: an AtomicOperation cannot be awaited (it traps `then`).
+  const rev = await kv.get<number>(revKey(owner));
+  return {
+    op: kv.atomic().check(rev).set(revKey(owner), (rev.value ?? 0) + 1),
+  };
+}
+
+/** Creates a contact. 400 with field errors; 409 when an email is taken. */
+export async function createContact(
+  kv: Deno.Kv,
+  owner: string,
+  input: ContactInput,
+): Promise<Contact> {
+  const data = validateContact(input);
+  await checkGroups(kv, owner, data.groups);
+  const id = newId();
+  const now = new Date().toISOString();
+  return await commitWithRetry(kv, async () => {
+    const { op } = await bookAtomic(kv, owner);
+    await checkEmailsFree(kv, owner, data, null, op);
+    const contact = stored(data, id, now, now);
+    stageContact(op, owner, null, contact);
+    return [op, contact];
+  });
+}
+
+/** Applies a partial update (see `applyPatch`); 404 for unknown ids. */
+export async function updateContact(
+  kv: Deno.Kv,
+  owner: string,
+  id: string,
+  patch: ContactInput,
+): Promise<Contact> {
+  return await commitWithRetry(kv, async () => {
+    const { op } = await bookAtomic(kv, owner);
+    const entry = await kv.get<Contact>(contactKey(owner, id));
+    if (!entry.value) throw new NotFoundError("No such contact.");
+    const before = entry.value;
+    const data = validateContact(applyPatch(before, patch));
+    await checkGroups(kv, owner, data.groups);
+    op.check(entry);
+    await checkEmailsFree(kv, owner, data, id, op);
+    const after = stored(data, id, before.createdAt);
+    stageContact(op, owner, before, after);
+    return [op, after];
+  });
+}
+
+/** Deletes a contact and all its index entries; 404 for unknown ids. */
+export async function deleteContact(
+  kv: Deno.Kv,
+  owner: string,
+  id: string,
+): Promise<void> {
+  await commitWithRetry(kv, async () => {
+    const { op } = await bookAtomic(kv, owner);
+    const before = await findContact(kv, owner, id);
+    if (!before) throw new NotFoundError("No such contact.");
+    stageContact(op, owner, before, null);
+    await dropNameKey(kv, owner, before, op);
+    return [op, undefined];
+  });
+}
+
+/** Deletes the contact's name dedupe pointer when it still points to it. */
+export async function dropNameKey(
+  kv: Deno.Kv,
+  owner: string,
+  c: Contact,
+  op: Deno.AtomicOperation,
+) {
+  if (c.emails.length) return;
+  const key = nameKeyKey(owner, nameDedupeKey(c));
+  if ((await kv.get<string>(key)).value === c.id) op.delete(key);
+}

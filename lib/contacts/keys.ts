@@ -1,0 +1,161 @@
+/**
+ * KV key layout of the address book and the index entries one contact owns.
+ *
+ * ```
+ * ["contact", owner, id]                        -> Contact
+ * ["contact_email", owner, normalisedEmail]     -> id      (unique)
+ * ["contact_namekey", owner, name|phone]        -> id      (contacts without email; import dedupe)
+ * ["contact_sorted", owner, sortKey, id]        -> 1       (alphabetical listing)
+ * ["contact_group", owner, groupId, sortKey, id]-> 1       (group filter)
+ * ["contact_search", owner, token, id]          -> SearchValue (prefix search)
+ * ["contacts_rev", owner]                       -> number  (book revision, checked by every write)
+ * ["group", owner, id]                          -> Group
+ * ["group_name", owner, lowerName]              -> id      (unique)
+ * ```
+ * @module
+ */
+import { type Contact, normalizeEmail } from "./model.ts";
+
+/** Longest token kept in the search index (longer ones are cut). */
+export const MAX_TOKEN = 40;
+/** Most search tokens per contact. */
+export const MAX_TOKENS = 40;
+
+/** Value of a search index entry: the contact's tokens and groups. */
+export interface SearchValue {
+  t: string[];
+  g: string[];
+}
+
+export const contactKey = (owner: string, id: string): Deno.KvKey => [
+  "contact",
+  owner,
+  id,
+];
+export const emailKey = (owner: string, email: string): Deno.KvKey => [
+  "contact_email",
+  owner,
+  email,
+];
+export const nameKeyKey = (owner: string, key: string): Deno.KvKey => [
+  "contact_namekey",
+  owner,
+  key,
+];
+export const revKey = (owner: string): Deno.KvKey => ["contacts_rev", owner];
+export const groupKey = (owner: string, id: string): Deno.KvKey => [
+  "group",
+  owner,
+  id,
+];
+export const groupNameKey = (owner: string, name: string): Deno.KvKey => [
+  "group_name",
+  owner,
+  fold(name),
+];
+
+/** Lower case without diacritics: "José" → "jose". */
+export function fold(s: string): string {
+  return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/** Splits text into search tokens (letters and digits, folded). */
+export function tokenize(s: string): string[] {
+  return fold(s).split(/[^\p{L}\p{N}]+/u).filter(Boolean).map((t) =>
+    t.slice(0, MAX_TOKEN)
+  );
+}
+
+/** The searchable tokens of a contact: name, emails, company, phones. */
+export function contactTokens(
+  c: Omit<Contact, "id" | "createdAt" | "updatedAt">,
+): string[] {
+  const set = new Set<string>();
+  const add = (s?: string) => s && tokenize(s).forEach((t) => set.add(t));
+  add(c.name);
+  add(c.givenName);
+  add(c.familyName);
+  c.emails.forEach((e) => add(e.value));
+  add(c.company);
+  for (const p of c.phones) {
+    // "+34 600 111 222" → 34, 600, ... and 34600111222, 600111222, 111222:
+    // digits typed without spaces match from any group boundary.
+    const groups = p.value.split(/\D+/).filter(Boolean);
+    for (let i = 0; i < groups.length; i++) {
+      set.add(groups.slice(i).join("").slice(0, MAX_TOKEN));
+    }
+    add(p.value);
+  }
+  return [...set].sort().slice(0, MAX_TOKENS);
+}
+
+/** Sort key for alphabetical listing. */
+export function sortKey(c: { name: string }): string {
+  return fold(c.name).trim().slice(0, 100);
+}
+
+/** The dedupe key of a contact without email: name and first phone. */
+export function nameDedupeKey(c: Pick<Contact, "name" | "phones">): string {
+  const digits = c.phones[0]?.value.replace(/\D/g, "") ?? "";
+  return `${fold(c.name).replace(/\s+/g, " ").trim()}|${digits}`;
+}
+
+/** One KV entry (key and value) that a contact owns. */
+export interface IndexEntry {
+  key: Deno.KvKey;
+  value: unknown;
+}
+
+/** Every entry a stored contact owns, the record first. */
+export function contactEntries(owner: string, c: Contact): IndexEntry[] {
+  const out: IndexEntry[] = [{ key: contactKey(owner, c.id), value: c }];
+  for (const e of c.emails) {
+    out.push({ key: emailKey(owner, normalizeEmail(e.value)), value: c.id });
+  }
+  if (!c.emails.length) {
+    out.push({ key: nameKeyKey(owner, nameDedupeKey(c)), value: c.id });
+  }
+  const sk = sortKey(c);
+  out.push({ key: ["contact_sorted", owner, sk, c.id], value: 1 });
+  for (const g of c.groups) {
+    out.push({ key: ["contact_group", owner, g, sk, c.id], value: 1 });
+  }
+  const tokens = contactTokens(c);
+  const value: SearchValue = { t: tokens, g: c.groups };
+  for (const t of tokens) {
+    out.push({ key: ["contact_search", owner, t, c.id], value });
+  }
+  return out;
+}
+
+const keyId = (k: Deno.KvKey) => JSON.stringify(k);
+
+/**
+ * Adds to `op` the mutations that turn `before`'s entries into `after`'s
+ * (either may be null). Returns the number of mutations added.
+ */
+export function stageContact(
+  op: Deno.AtomicOperation,
+  owner: string,
+  before: Contact | null,
+  after: Contact | null,
+): number {
+  const next = after ? contactEntries(owner, after) : [];
+  const nextIds = new Set(next.map((e) => keyId(e.key)));
+  let n = 0;
+  if (before) {
+    for (const e of contactEntries(owner, before)) {
+      // The namekey is only a pointer: a later contact may own it now.
+      if (e.key[0] === "contact_namekey") continue;
+      if (!nextIds.has(keyId(e.key))) {
+        op.delete(e.key);
+        n++;
+      }
+    }
+  }
+  for (const e of next) {
+    op.set(e.key, e.value);
+    n++;
+  }
+  return n;
+}

@@ -1,0 +1,345 @@
+/**
+ * Contact types, limits and validation. Pure (no KV): islands may import it
+ * to check a form before sending it.
+ * @module
+ */
+import { BadRequestError } from "../errors.ts";
+
+/** A labelled value such as `{label: "work", value: "a@b.example"}`. */
+export interface LabeledValue {
+  label: string;
+  value: string;
+}
+
+/** A stored contact as the API returns it (DESIGN.md §9). */
+export interface Contact {
+  id: string;
+  /** Display name. */
+  name: string;
+  givenName?: string;
+  familyName?: string;
+  /** Primary email (first of `emails`), "" when there is none. */
+  email: string;
+  emails: LabeledValue[];
+  /** Primary phone (first of `phones`), absent when there is none. */
+  phone?: string;
+  phones: LabeledValue[];
+  company?: string;
+  title?: string;
+  notes?: string;
+  /** Ids of the owner's groups this contact is in. */
+  groups: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The user-editable part of a contact, validated. */
+export type ContactData = Omit<Contact, "id" | "createdAt" | "updatedAt">;
+
+/** What clients send to create or update a contact. Every field optional. */
+export interface ContactInput {
+  name?: string;
+  givenName?: string;
+  familyName?: string;
+  email?: string;
+  emails?: Array<Partial<LabeledValue> | string>;
+  phone?: string;
+  phones?: Array<Partial<LabeledValue> | string>;
+  company?: string;
+  title?: string;
+  notes?: string;
+  groups?: string[];
+}
+
+/** Every limit on a contact, explicit (and tested). */
+export const LIMITS = {
+  name: 200,
+  company: 200,
+  title: 200,
+  notes: 10_000,
+  label: 40,
+  phone: 64,
+  /** At most 8 emails: with the book and record checks that is 10 KV checks. */
+  emails: 8,
+  phones: 8,
+  groups: 50,
+  groupName: 80,
+  /** RFC 5321 §4.5.3.1: local part 64 octets, path 256 (address 254). */
+  emailLocal: 64,
+  emailDomain: 253,
+  emailTotal: 254,
+} as const;
+
+const enc = new TextEncoder();
+const octets = (s: string) => enc.encode(s).length;
+// atext of RFC 5322 plus any non-ASCII character (RFC 6531, SMTPUTF8).
+const ATEXT = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\u{10FFFF}-]+$/u;
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Converts a (possibly internationalised) domain to lower-case ASCII. */
+export function domainToAscii(domain: string): string | null {
+  if (!domain || /[\s/\\?#@:%[\]]/.test(domain)) return null;
+  try {
+    return new URL(`http://${domain}/`).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks an email address: dot-atom local part (≤ 64 octets), a domain of
+ * at least two DNS labels (IDN allowed, ≤ 63 octets each after punycode),
+ * ≤ 254 octets in all. Returns the problem in words, or null when valid.
+ */
+export function emailProblem(raw: string): string | null {
+  const s = raw.trim();
+  if (!s) return "Enter an email address.";
+  const at = s.lastIndexOf("@");
+  if (at < 0) return "An email address needs an @.";
+  const local = s.slice(0, at);
+  const domain = s.slice(at + 1);
+  if (!local) return "The part before @ is missing.";
+  if (octets(local) > LIMITS.emailLocal) {
+    return "The part before @ is longer than 64 characters.";
+  }
+  if (local.split(".").some((p) => !p || !ATEXT.test(p))) {
+    return "The part before @ has characters an address cannot have.";
+  }
+  if (!domain) return "The domain after @ is missing.";
+  const ascii = domainToAscii(domain);
+  if (!ascii) return "The domain after @ is not valid.";
+  const labels = ascii.split(".");
+  if (labels.length < 2) return "The domain needs a dot, like example.com.";
+  if (labels.some((l) => !LABEL.test(l))) {
+    return "The domain after @ is not valid.";
+  }
+  if (/^[0-9]+$/.test(labels[labels.length - 1])) {
+    return "The domain after @ is not valid.";
+  }
+  if (ascii.length > LIMITS.emailDomain) return "The domain is too long.";
+  if (octets(local) + 1 + ascii.length > LIMITS.emailTotal) {
+    return "The address is longer than 254 characters.";
+  }
+  return null;
+}
+
+/** True when `raw` is a valid address (see {@link emailProblem}). */
+export function isValidEmail(raw: string): boolean {
+  return emailProblem(raw) === null;
+}
+
+/**
+ * The dedupe form of a valid address: trimmed, domain lower-cased ASCII
+ * (punycode), local part as typed (DESIGN.md §6).
+ */
+export function normalizeEmail(raw: string): string {
+  const s = raw.trim();
+  const at = s.lastIndexOf("@");
+  return `${s.slice(0, at)}@${domainToAscii(s.slice(at + 1)) ?? ""}`;
+}
+
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const ONE_LINE_CONTROL = /[\r\n]/;
+
+function text(
+  value: unknown,
+  field: string,
+  max: number,
+  errors: Record<string, string>,
+  multiline = false,
+): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") {
+    errors[field] = "Must be text.";
+    return undefined;
+  }
+  const v = multiline ? value.trim() : value.trim().replace(/\s+/g, " ");
+  if (CONTROL.test(v) || (!multiline && ONE_LINE_CONTROL.test(v))) {
+    errors[field] = "Contains control characters.";
+  } else if (v.length > max) errors[field] = `At most ${max} characters.`;
+  return v || undefined;
+}
+
+function labeled(
+  list: unknown,
+  field: string,
+  max: number,
+  errors: Record<string, string>,
+): LabeledValue[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) {
+    errors[field] = "Must be a list.";
+    return [];
+  }
+  const out: LabeledValue[] = [];
+  list.forEach((item, i) => {
+    const obj = typeof item === "string" ? { value: item } : item;
+    if (!obj || typeof obj !== "object") {
+      errors[`${field}.${i}`] = "Must be text or {label, value}.";
+      return;
+    }
+    const value = text(obj.value, `${field}.${i}`, 1000, errors) ?? "";
+    const label = text(obj.label ?? "", `${field}.${i}`, LIMITS.label, errors);
+    if (value) out.push({ label: label ?? "", value });
+  });
+  if (out.length > max) errors[field] = `At most ${max} entries.`;
+  return out;
+}
+
+/** Puts `primary` first in `list` (adding it when missing). */
+function withPrimary(list: LabeledValue[], primary: string | undefined) {
+  if (primary === undefined) return list;
+  const rest = list.filter((e) => e.value !== primary);
+  const found = list.find((e) => e.value === primary);
+  return primary ? [found ?? { label: "", value: primary }, ...rest] : rest;
+}
+
+/**
+ * Validates and normalises input into contact data. Throws BadRequestError
+ * (code `invalid_contact`) with per-field messages in `fields`, keyed
+ * `name`, `email`, `emails.1`, `phone`, `phones.0`, `company`, ... .
+ */
+export function validateContact(input: ContactInput): ContactData {
+  const errors: Record<string, string> = {};
+  if (!input || typeof input !== "object" || Array.isArray(input)) {
+    throw new BadRequestError("A contact must be a JSON object.", "invalid");
+  }
+  const givenName = text(input.givenName, "givenName", LIMITS.name, errors);
+  const familyName = text(input.familyName, "familyName", LIMITS.name, errors);
+  let name = text(input.name, "name", LIMITS.name, errors);
+  const email = text(input.email, "email", 1000, errors);
+  const phone = text(input.phone, "phone", 1000, errors);
+  const emails = withPrimary(
+    labeled(input.emails, "emails", LIMITS.emails, errors),
+    email,
+  );
+  const phones = withPrimary(
+    labeled(input.phones, "phones", LIMITS.phones, errors),
+    phone,
+  );
+  const seen = new Set<string>();
+  emails.forEach((e, i) => {
+    const key = i === 0 && email ? "email" : `emails.${i}`;
+    const problem = emailProblem(e.value);
+    if (problem) errors[key] = problem;
+    else if (seen.has(normalizeEmail(e.value))) {
+      errors[key] = "This address is listed twice.";
+    } else seen.add(normalizeEmail(e.value));
+    e.value = e.value.trim();
+  });
+  if (emails.length > LIMITS.emails) {
+    errors.emails = `At most ${LIMITS.emails} email addresses.`;
+  }
+  phones.forEach((p, i) => {
+    const key = i === 0 && phone ? "phone" : `phones.${i}`;
+    if (p.value.length > LIMITS.phone) {
+      errors[key] = `At most ${LIMITS.phone} characters.`;
+    } else if (!/[0-9]/.test(p.value)) errors[key] = "A phone needs digits.";
+  });
+  if (phones.length > LIMITS.phones) {
+    errors.phones = `At most ${LIMITS.phones} phone numbers.`;
+  }
+  const company = text(input.company, "company", LIMITS.company, errors);
+  const title = text(input.title, "title", LIMITS.title, errors);
+  const notes = text(input.notes, "notes", LIMITS.notes, errors, true);
+  let groups: string[] = [];
+  if (input.groups !== undefined && input.groups !== null) {
+    if (
+      !Array.isArray(input.groups) ||
+      input.groups.some((g) => typeof g !== "string")
+    ) errors.groups = "Must be a list of group ids.";
+    else groups = [...new Set(input.groups)];
+    if (groups.length > LIMITS.groups) {
+      errors.groups = `At most ${LIMITS.groups} groups.`;
+    }
+  }
+  if (!name) {
+    name = [givenName, familyName].filter(Boolean).join(" ") ||
+      company || emails[0]?.value || phones[0]?.value;
+  }
+  if (!name && !Object.keys(errors).length) {
+    errors.name = "Give at least a name, an email or a phone.";
+  }
+  if (Object.keys(errors).length) {
+    const first = Object.entries(errors)[0];
+    throw new BadRequestError(
+      `Check the contact: ${first[0]}: ${first[1]}`,
+      "invalid_contact",
+      errors,
+    );
+  }
+  const data: ContactData = {
+    name: name!,
+    email: emails[0]?.value ?? "",
+    emails,
+    phones,
+    groups,
+  };
+  if (givenName) data.givenName = givenName;
+  if (familyName) data.familyName = familyName;
+  if (phones[0]) data.phone = phones[0].value;
+  if (company) data.company = company;
+  if (title) data.title = title;
+  if (notes) data.notes = notes;
+  return data;
+}
+
+/** Turns a stored contact back into input (for merges and PATCH). */
+export function toInput(c: ContactData): ContactInput {
+  return {
+    name: c.name,
+    givenName: c.givenName,
+    familyName: c.familyName,
+    emails: c.emails.map((e) => ({ ...e })),
+    phones: c.phones.map((p) => ({ ...p })),
+    company: c.company,
+    title: c.title,
+    notes: c.notes,
+    groups: [...c.groups],
+  };
+}
+
+/**
+ * Applies a partial update. `email`/`phone` replace the primary value and
+ * keep the others; `emails`/`phones` replace the whole list; `null` or ""
+ * clears a field.
+ */
+export function applyPatch(
+  current: ContactData,
+  patch: ContactInput,
+): ContactInput {
+  if (!patch || typeof patch !== "object" || Array.isArray(patch)) {
+    throw new BadRequestError("A contact must be a JSON object.", "invalid");
+  }
+  const next = toInput(current);
+  for (
+    const f of [
+      "name",
+      "givenName",
+      "familyName",
+      "company",
+      "title",
+      "notes",
+    ] as const
+  ) {
+    if (f in patch) next[f] = patch[f] ?? undefined;
+  }
+  if ("name" in patch && !patch.name) {
+    next.name = undefined; // derive again from the other fields
+  }
+  if ("groups" in patch) next.groups = patch.groups ?? [];
+  for (
+    const [one, many] of [["email", "emails"], ["phone", "phones"]] as const
+  ) {
+    if (many in patch) next[many] = patch[many] ?? [];
+    else if (one in patch) {
+      const list = (next[many] ?? []) as LabeledValue[];
+      const v = (patch[one] ?? "").trim();
+      next[many] = v
+        ? [{ label: list[0]?.label ?? "", value: v }, ...list.slice(1)]
+        : list.slice(1);
+    }
+  }
+  return next;
+}

@@ -1,0 +1,152 @@
+/**
+ * Listing and prefix search over the owner's contacts with cursor paging.
+ *
+ * Search reads the `contact_search` index: one entry per (token, contact),
+ * keyed so that a query word's prefix range is contiguous. The longest
+ * query word is scanned; the other words and the group filter are checked
+ * against the entry's value (the contact's tokens and groups), so no query
+ * reads the whole book. A contact matching through several tokens is
+ * yielded once: at its smallest matching token.
+ * @module
+ */
+import { BadRequestError } from "../errors.ts";
+import { getContacts } from "./contacts.ts";
+import { getGroup } from "./groups.ts";
+import { MAX_TOKEN, type SearchValue, tokenize } from "./keys.ts";
+import type { Contact } from "./model.ts";
+
+/** Options of a listing. */
+export interface ListOptions {
+  /** Search text: every word must be a prefix of a name/email/company/phone word. */
+  q?: string;
+  /** Only contacts in this group (id). */
+  group?: string;
+  cursor?: string;
+  /** Page size, 1..200 (default 50). */
+  limit?: number;
+  /** Most index entries one call may read before answering (default 5000). */
+  scanBudget?: number;
+}
+
+/** A page of contacts; `cursor` is "" at the end. */
+export interface ContactPage {
+  contacts: Contact[];
+  cursor: string;
+}
+
+/** Largest page size. */
+export const MAX_LIMIT = 200;
+
+function pageSize(limit: unknown): number {
+  if (limit === undefined || limit === null || limit === "") return 50;
+  const n = Number(limit);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
+    throw new BadRequestError(
+      `limit must be an integer from 1 to ${MAX_LIMIT}.`,
+      "invalid_limit",
+      { limit: `1 to ${MAX_LIMIT}` },
+    );
+  }
+  return n;
+}
+
+/**
+ * Lists the owner's contacts: alphabetical, or filtered by `group`, or
+ * matching `q` (prefix, case- and accent-insensitive).
+ */
+export async function listContacts(
+  kv: Deno.Kv,
+  owner: string,
+  opts: ListOptions = {},
+): Promise<ContactPage> {
+  const limit = pageSize(opts.limit);
+  const words = [...new Set(tokenize(opts.q ?? ""))].sort((a, b) =>
+    b.length - a.length
+  );
+  if (opts.group) await getGroup(kv, owner, opts.group);
+  if (words.length) {
+    return await search(kv, owner, words, opts.group, limit, opts);
+  }
+  const prefix = opts.group
+    ? ["contact_group", owner, opts.group]
+    : ["contact_sorted", owner];
+  return await scan(kv, owner, { prefix }, limit, opts, () => true);
+}
+
+async function search(
+  kv: Deno.Kv,
+  owner: string,
+  words: string[],
+  group: string | undefined,
+  limit: number,
+  opts: ListOptions,
+): Promise<ContactPage> {
+  const [head, ...rest] = words;
+  const word = head.slice(0, MAX_TOKEN);
+  const base = ["contact_search", owner];
+  const selector = {
+    start: [...base, word],
+    // Every string starting with `word` sorts below word + U+10FFFF.
+    end: [...base, word + "\u{10FFFF}"],
+  };
+  return await scan(kv, owner, selector, limit, opts, (key, v) => {
+    const value = v as SearchValue;
+    const token = key[2] as string;
+    // Yield once per contact: at its smallest token matching the scan word.
+    const first = value.t.find((t) => t.startsWith(word));
+    if (first !== token) return false;
+    if (group && !value.g.includes(group)) return false;
+    return rest.every((w) => value.t.some((t) => t.startsWith(w)));
+  });
+}
+
+/** Reads index entries, keeps those `accept` likes, fetches the contacts. */
+async function scan(
+  kv: Deno.Kv,
+  owner: string,
+  selector: Deno.KvListSelector,
+  limit: number,
+  opts: ListOptions,
+  accept: (key: Deno.KvKey, value: unknown) => boolean,
+): Promise<ContactPage> {
+  const budget = opts.scanBudget ?? 5000;
+  let iter: Deno.KvListIterator<unknown>;
+  try {
+    iter = kv.list(selector, {
+      cursor: opts.cursor || undefined,
+      batchSize: Math.min(500, limit * 2 + 10),
+    });
+  } catch {
+    throw new BadRequestError("The cursor is not valid.", "invalid_cursor");
+  }
+  const ids: string[] = [];
+  let cursor = "";
+  let read = 0;
+  let more = false;
+  try {
+    for await (const e of iter) {
+      read++;
+      if (accept(e.key, e.value)) {
+        if (ids.length === limit) {
+          more = true; // one more match: there is a next page
+          break;
+        }
+        ids.push(e.key[e.key.length - 1] as string);
+        cursor = iter.cursor;
+      } else if (read >= budget) cursor = iter.cursor;
+      if (read >= budget) {
+        more = true; // budget spent: the client asks again from here
+        break;
+      }
+    }
+  } catch (err) {
+    if (/cursor/i.test(String(err))) {
+      throw new BadRequestError("The cursor is not valid.", "invalid_cursor");
+    }
+    throw err;
+  }
+  return {
+    contacts: await getContacts(kv, owner, ids),
+    cursor: more ? cursor : "",
+  };
+}
