@@ -11,7 +11,13 @@ import type { Campaign } from "../lib/mail/model.ts";
 
 Deno.test("mail templates: tags, fallbacks, unknown tag refused, html escaped", () => {
   const t = compileTemplate("Hi {{first_name|there}}, {{ email }}!", "text");
-  const v = { first_name: "", last_name: "", name: "", email: "a@b.c", unsubscribe_url: "u" };
+  const v = {
+    first_name: "",
+    last_name: "",
+    name: "",
+    email: "a@b.c",
+    unsubscribe_url: "u",
+  };
   assertEquals(render(t, v), "Hi there, a@b.c!");
   assertEquals(render(t, { ...v, first_name: "Zoë" }), "Hi Zoë, a@b.c!");
   let err: unknown;
@@ -22,9 +28,14 @@ Deno.test("mail templates: tags, fallbacks, unknown tag refused, html escaped", 
   }
   assertEquals((err as { code: string }).code, "unknown_merge_tag");
   const h = compileTemplate("<p>{{name}}</p>", "html");
-  assertEquals(render(h, { ...v, name: "<b>x</b>" }, true), "<p>&lt;b&gt;x&lt;/b&gt;</p>");
   assertEquals(
-    sanitize('<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">l</a></p>'),
+    render(h, { ...v, name: "<b>x</b>" }, true),
+    "<p>&lt;b&gt;x&lt;/b&gt;</p>",
+  );
+  assertEquals(
+    sanitize(
+      '<p onclick="x()">a<script>alert(1)</script><a href="javascript:alert(1)">l</a></p>',
+    ),
     "<p>a<a>l</a></p>",
   );
 });
@@ -66,8 +77,16 @@ Deno.test("mail sender: a campaign reaches a real SMTP server, one mail per reci
     for (let i = 0; i < 12; i++) assertEquals(smtp.countFor(`p${i}@x.test`), 1);
     const m = smtp.mails.find((m) => m.to[0] === "p3@x.test")!;
     assertEquals(m.parsed.subject, "Hello P3");
-    assert(String(m.parsed.text).startsWith("Dear P3, bye http://app.test/unsubscribe/"));
-    assert(events.some((e) => (e as { campaign: { status: string } }).campaign.status === "done"));
+    assert(
+      String(m.parsed.text).startsWith(
+        "Dear P3, bye http://app.test/unsubscribe/",
+      ),
+    );
+    assert(
+      events.some((e) =>
+        (e as { campaign: { status: string } }).campaign.status === "done"
+      ),
+    );
   } finally {
     off();
     await sender.stop();

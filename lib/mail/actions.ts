@@ -5,10 +5,26 @@
  */
 import { AppError, BadRequestError } from "../errors.ts";
 import type { EventBus } from "../events.ts";
-import { draftRecipients, getCampaign, progressOf, validateContent } from "./campaigns.ts";
-import { compileCampaign, type ComposeContext, composeFor, renderFor } from "./compose.ts";
+import {
+  draftRecipients,
+  getCampaign,
+  progressOf,
+  validateContent,
+} from "./campaigns.ts";
+import {
+  compileCampaign,
+  type ComposeContext,
+  composeFor,
+  renderFor,
+} from "./compose.ts";
 import { assertHeaderSafe, isEmail, normalizeEmail } from "./headers.ts";
-import { type Campaign, type CampaignProgress, keys, type LedgerRecord, type MailUser } from "./model.ts";
+import {
+  type Campaign,
+  type CampaignProgress,
+  keys,
+  type LedgerRecord,
+  type MailUser,
+} from "./model.ts";
 import { reserveQuota } from "./quota.ts";
 import { publishProgress } from "./sender.ts";
 import { type MailTransport, SendError } from "./transport.ts";
@@ -66,11 +82,22 @@ export async function previewFor(
 ): Promise<{ email: string; subject: string; text: string; html?: string }> {
   const { value: campaign } = await getCampaign(kv, owner, id);
   const want = email ? normalizeEmail(email).toLowerCase() : null;
-  const matches = (e: string) => !want || normalizeEmail(e).toLowerCase() === want;
-  let found: { email: string; firstName?: string; lastName?: string; name?: string } | undefined;
+  const matches = (e: string) =>
+    !want || normalizeEmail(e).toLowerCase() === want;
+  let found: {
+    email: string;
+    firstName?: string;
+    lastName?: string;
+    name?: string;
+  } | undefined;
   let token = "preview";
   if (campaign.status === "draft") {
-    for await (const r of draftRecipients(kv, id)) if (matches(r.email)) { found = r; break; }
+    for await (const r of draftRecipients(kv, id)) {
+      if (matches(r.email)) {
+        found = r;
+        break;
+      }
+    }
   } else {
     for await (const e of kv.list<LedgerRecord>({ prefix: keys.rcpts(id) })) {
       if (matches(e.value.email)) {
@@ -80,8 +107,16 @@ export async function previewFor(
       }
     }
   }
-  if (!found) throw new BadRequestError("That address is not a recipient of this campaign.");
-  const out = renderFor(compileCampaign(campaign), found, unsubscribeUrl(appUrl, token));
+  if (!found) {
+    throw new BadRequestError(
+      "That address is not a recipient of this campaign.",
+    );
+  }
+  const out = renderFor(
+    compileCampaign(campaign),
+    found,
+    unsubscribeUrl(appUrl, token),
+  );
   return { email: found.email, ...out };
 }
 
@@ -98,9 +133,19 @@ export async function sendTest(
 ): Promise<{ email: string; response: string }> {
   const { value: campaign } = await getCampaign(kv, user.username, id);
   const to = typeof email === "string" && email ? email.trim() : user.email;
-  if (!to) throw new BadRequestError("Give an email address for the test mail.", "invalid", { email: "required" });
+  if (!to) {
+    throw new BadRequestError(
+      "Give an email address for the test mail.",
+      "invalid",
+      { email: "required" },
+    );
+  }
   assertHeaderSafe(to, "email");
-  if (!isEmail(to)) throw new BadRequestError("That is not a valid email address.", "invalid", { email: "invalid" });
+  if (!isEmail(to)) {
+    throw new BadRequestError("That is not a valid email address.", "invalid", {
+      email: "invalid",
+    });
+  }
   await reserveQuota(kv, user.username, 1, deps.quota);
   const mail = composeFor(compileCampaign(campaign), {
     email: to,
@@ -114,12 +159,21 @@ export async function sendTest(
     return { email: to, response: res.response };
   } catch (err) {
     const msg = err instanceof SendError ? err.message : String(err);
-    throw new AppError(502, "smtp_error", `The mail server refused the test mail: ${msg}`);
+    throw new AppError(
+      502,
+      "smtp_error",
+      `The mail server refused the test mail: ${msg}`,
+    );
   }
 }
 
 /** Publishes the campaign's current progress to its owner. */
-export async function announce(kv: Deno.Kv, bus: EventBus, owner: string, id: string): Promise<CampaignProgress> {
+export async function announce(
+  kv: Deno.Kv,
+  bus: EventBus,
+  owner: string,
+  id: string,
+): Promise<CampaignProgress> {
   const { value } = await getCampaign(kv, owner, id);
   const p = await progressOf(kv, value);
   publishProgress(bus, owner, p);

@@ -5,7 +5,8 @@
  */
 import type { Config } from "../config.ts";
 import type { EventBus } from "../events.ts";
-import { noContacts, type RecipientSource } from "./campaigns.ts";
+import type { RecipientSource } from "./campaigns.ts";
+import { contactsSource } from "./contacts_source.ts";
 import { Sender } from "./sender.ts";
 import { createTransport, type MailTransport } from "./transport.ts";
 
@@ -29,7 +30,7 @@ const services = new WeakMap<object, MailService>();
 /** Starts the mail service for an app's deps (once) and registers its shutdown. */
 export function startMailService(
   deps: Deps,
-  source: RecipientSource = noContacts,
+  source?: RecipientSource,
 ): MailService {
   const existing = services.get(deps);
   if (existing) return existing;
@@ -56,7 +57,7 @@ export function startMailService(
     maxAttempts: config.mailMaxAttempts,
     retryBaseMs: config.mailRetryBaseMs,
   }).start();
-  const service = { sender, transport, source };
+  const service = { sender, transport, source: source ?? contactsSource(kv) };
   services.set(deps, service);
   deps.onClose(async () => {
     await sender.stop();

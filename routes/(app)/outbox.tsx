@@ -5,8 +5,12 @@ import { mailService } from "../../lib/mail/service.ts";
 /** The development outbox: only when no SMTP_URL is set. */
 export const handler: Handlers<OutboxMail[]> = {
   async GET(_req, ctx) {
-    if (mailService(ctx.deps).transport.kind !== "outbox") return await ctx.renderNotFound();
-    return await ctx.render(await listOutbox(ctx.deps.kv, ctx.state.user!.username, 200));
+    if (mailService(ctx.deps).transport.kind !== "outbox") {
+      return await ctx.renderNotFound();
+    }
+    return await ctx.render(
+      await listOutbox(ctx.deps.kv, ctx.state.user!.username, 200),
+    );
   },
 };
 
@@ -16,7 +20,9 @@ export default function Outbox({ data }: PageProps<OutboxMail[]>) {
       <link rel="stylesheet" href="/mail.css" />
       <h1>Outbox (development)</h1>
       <p class="hint">
-        No <code>SMTP_URL</code> is set, so mails are kept here instead of being sent. Newest first; kept for 7 days.
+        No <code>SMTP_URL</code>{" "}
+        is set, so mails are kept here instead of being sent. Newest first; kept
+        for 7 days.
       </p>
       {data.length === 0 ? <p>No mails yet.</p> : (
         <ol class="outbox">
@@ -24,9 +30,15 @@ export default function Outbox({ data }: PageProps<OutboxMail[]>) {
             <li key={m.id}>
               <details>
                 <summary>
-                  <span class="outbox-to">{m.to.name ? `${m.to.name} <${m.to.address}>` : m.to.address}</span>
+                  <span class="outbox-to">
+                    {m.to.name
+                      ? `${m.to.name} <${m.to.address}>`
+                      : m.to.address}
+                  </span>
                   <span class="outbox-subject">{m.subject}</span>
-                  <time dateTime={m.at}>{m.at.replace("T", " ").slice(0, 19)}</time>
+                  <time dateTime={m.at}>
+                    {m.at.replace("T", " ").slice(0, 19)}
+                  </time>
                 </summary>
                 <dl class="headers">
                   <dt>From</dt>

@@ -2,7 +2,10 @@ import type { Handlers, PageProps, RouteConfig } from "../../lib/web/types.ts";
 import { lookupToken, unsubscribe } from "../../lib/mail/unsubscribe.ts";
 
 /** Mail clients POST one-click unsubscribes without cookies or Origin (RFC 8058). */
-export const config: RouteConfig = { skipOriginCheck: true, maxBodyBytes: 4096 };
+export const config: RouteConfig = {
+  skipOriginCheck: true,
+  maxBodyBytes: 4096,
+};
 
 interface Data {
   state: "confirm" | "done" | "unknown";
@@ -15,14 +18,22 @@ export const handler: Handlers<Data> = {
   async GET(_req, ctx) {
     const target = await lookupToken(ctx.deps.kv, ctx.params.token);
     if (!target) return await ctx.render({ state: "unknown" }, { status: 404 });
-    return await ctx.render({ state: "confirm", email: target.email, sender: target.owner });
+    return await ctx.render({
+      state: "confirm",
+      email: target.email,
+      sender: target.owner,
+    });
   },
   /** One-click (`List-Unsubscribe=One-Click`) or the confirm form's button. */
   async POST(req, ctx) {
     await req.body?.cancel();
     const target = await unsubscribe(ctx.deps.kv, ctx.params.token);
     if (!target) return await ctx.render({ state: "unknown" }, { status: 404 });
-    return await ctx.render({ state: "done", email: target.email, sender: target.owner });
+    return await ctx.render({
+      state: "done",
+      email: target.email,
+      sender: target.owner,
+    });
   },
 };
 
@@ -40,7 +51,8 @@ export default function Unsubscribe({ data, url }: PageProps<Data>) {
         <>
           <h1>Unsubscribe?</h1>
           <p>
-            Stop mails from <strong>{data.sender}</strong> to <strong>{data.email}</strong>?
+            Stop mails from <strong>{data.sender}</strong> to{" "}
+            <strong>{data.email}</strong>?
           </p>
           <form method="post" action={url.pathname}>
             <button type="submit" class="primary">Unsubscribe</button>
@@ -51,7 +63,8 @@ export default function Unsubscribe({ data, url }: PageProps<Data>) {
         <>
           <h1>You are unsubscribed</h1>
           <p role="status">
-            <strong>{data.email}</strong> will get no more group mail from <strong>{data.sender}</strong>.
+            <strong>{data.email}</strong> will get no more group mail from{" "}
+            <strong>{data.sender}</strong>.
           </p>
         </>
       )}

@@ -75,7 +75,9 @@ export async function startSmtp(
     allowInsecureAuth: true,
     size: 1024 * 1024,
     onAuth(auth, _session, cb) {
-      if (auth.username === opts.auth?.user && auth.password === opts.auth?.pass) {
+      if (
+        auth.username === opts.auth?.user && auth.password === opts.auth?.pass
+      ) {
         cb(null, { user: auth.username });
       } else cb(new Error("535 Authentication failed"));
     },
@@ -94,24 +96,31 @@ export async function startSmtp(
           chunks.length === 1 ? chunks[0] : concat(chunks),
         );
         const to = session.envelope.rcptTo.map((r) => r.address);
-        const parsed = parse
-          ? await simpleParser(raw)
-          : ({} as ParsedMail);
-        const head = raw.slice(0, raw.indexOf("\r\n\r\n")).replace(/\r\n[ \t]+/g, " ");
+        const parsed = parse ? await simpleParser(raw) : ({} as ParsedMail);
+        const head = raw.slice(0, raw.indexOf("\r\n\r\n")).replace(
+          /\r\n[ \t]+/g,
+          " ",
+        );
         const headers = new Map<string, string>();
         for (const line of head.split("\r\n")) {
           const i = line.indexOf(":");
           const k = line.slice(0, i).toLowerCase();
-          if (i > 0 && !headers.has(k)) headers.set(k, line.slice(i + 1).trim());
+          if (i > 0 && !headers.has(k)) {
+            headers.set(k, line.slice(i + 1).trim());
+          }
         }
         mails.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          from: session.envelope.mailFrom
+            ? session.envelope.mailFrom.address
+            : "",
           to,
           raw,
           parsed,
           header: (n) => headers.get(n.toLowerCase()),
         });
-        for (const a of to) counts.set(a.toLowerCase(), (counts.get(a.toLowerCase()) ?? 0) + 1);
+        for (const a of to) {
+          counts.set(a.toLowerCase(), (counts.get(a.toLowerCase()) ?? 0) + 1);
+        }
         for (const w of [...waiters]) {
           if (mails.length >= w.n) {
             waiters.splice(waiters.indexOf(w), 1);
@@ -128,7 +137,8 @@ export async function startSmtp(
   state.url = opts.auth
     ? `smtp://${opts.auth.user}:${opts.auth.pass}@127.0.0.1:${addr.port}`
     : `smtp://127.0.0.1:${addr.port}`;
-  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  state.close = () =>
+    new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
 }
 

@@ -8,15 +8,28 @@ import { mailService } from "../../../lib/mail/service.ts";
 export const handler: Handlers = {
   async GET(_req, ctx) {
     const { kv } = ctx.deps;
-    const limit = Math.min(Number(ctx.url.searchParams.get("limit")) || 50, 200);
-    const page = await listCampaigns(kv, ctx.state.user!.username, limit, ctx.url.searchParams.get("cursor") ?? "");
+    const limit = Math.min(
+      Number(ctx.url.searchParams.get("limit")) || 50,
+      200,
+    );
+    const page = await listCampaigns(
+      kv,
+      ctx.state.user!.username,
+      limit,
+      ctx.url.searchParams.get("cursor") ?? "",
+    );
     const campaigns = await Promise.all(page.items.map((c) => viewOf(kv, c)));
     return json({ campaigns, cursor: page.cursor });
   },
   async POST(req, ctx) {
     const body = await readJson(req, ctx.deps.config.maxBodyBytes);
     const user = ctx.state.user!;
-    const draft = await createDraft(ctx.deps.kv, { username: user.username }, body, mailService(ctx.deps).source);
+    const draft = await createDraft(
+      ctx.deps.kv,
+      { username: user.username },
+      body,
+      mailService(ctx.deps).source,
+    );
     const c = draft.campaign;
     return json({
       id: c.id,

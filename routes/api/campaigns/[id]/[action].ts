@@ -1,7 +1,10 @@
 import type { Handlers } from "../../../../lib/web/types.ts";
 import { json } from "../../../../lib/web/error_response.ts";
 import { NotFoundError } from "../../../../lib/errors.ts";
-import { type Control, controlCampaign } from "../../../../lib/mail/controls.ts";
+import {
+  type Control,
+  controlCampaign,
+} from "../../../../lib/mail/controls.ts";
 import { publishProgress } from "../../../../lib/mail/sender.ts";
 import { mailService } from "../../../../lib/mail/service.ts";
 
@@ -13,7 +16,12 @@ export const handler: Handlers = {
     const action = ctx.params.action as Control;
     if (!ACTIONS.has(action)) throw new NotFoundError();
     const owner = ctx.state.user!.username;
-    const progress = await controlCampaign(ctx.deps.kv, owner, ctx.params.id, action);
+    const progress = await controlCampaign(
+      ctx.deps.kv,
+      owner,
+      ctx.params.id,
+      action,
+    );
     mailService(ctx.deps).sender.wake();
     publishProgress(ctx.deps.bus, owner, progress);
     return json(progress);

@@ -5,7 +5,11 @@ import { viewOf } from "../../../../lib/mail/actions.ts";
 
 export const handler: Handlers = {
   async GET(_req, ctx) {
-    const { value } = await getCampaign(ctx.deps.kv, ctx.state.user!.username, ctx.params.id);
+    const { value } = await getCampaign(
+      ctx.deps.kv,
+      ctx.state.user!.username,
+      ctx.params.id,
+    );
     return json(await viewOf(ctx.deps.kv, value));
   },
 };

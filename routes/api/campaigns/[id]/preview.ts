@@ -7,7 +7,13 @@ export const handler: Handlers = {
   async GET(_req, ctx) {
     const { kv, config } = ctx.deps;
     return json(
-      await previewFor(kv, ctx.state.user!.username, ctx.params.id, ctx.url.searchParams.get("email"), config.appUrl),
+      await previewFor(
+        kv,
+        ctx.state.user!.username,
+        ctx.params.id,
+        ctx.url.searchParams.get("email"),
+        config.appUrl,
+      ),
     );
   },
 };

@@ -5,11 +5,16 @@ import { listRecipients } from "../../../../lib/mail/controls.ts";
 export const handler: Handlers = {
   async GET(_req, ctx) {
     const q = ctx.url.searchParams;
-    const page = await listRecipients(ctx.deps.kv, ctx.state.user!.username, ctx.params.id, {
-      status: q.get("status"),
-      limit: Number(q.get("limit")) || undefined,
-      cursor: q.get("cursor"),
-    });
+    const page = await listRecipients(
+      ctx.deps.kv,
+      ctx.state.user!.username,
+      ctx.params.id,
+      {
+        status: q.get("status"),
+        limit: Number(q.get("limit")) || undefined,
+        cursor: q.get("cursor"),
+      },
+    );
     return json(page);
   },
 };

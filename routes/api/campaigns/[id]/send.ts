@@ -9,7 +9,12 @@ export const handler: Handlers = {
   async POST(_req, ctx) {
     const owner = ctx.state.user!.username;
     const { kv, config, bus } = ctx.deps;
-    const progress = await startSending(kv, owner, ctx.params.id, config.mailDailyQuota);
+    const progress = await startSending(
+      kv,
+      owner,
+      ctx.params.id,
+      config.mailDailyQuota,
+    );
     mailService(ctx.deps).sender.wake();
     publishProgress(bus, owner, progress);
     return json(progress, 202);

@@ -11,11 +11,17 @@ export const handler: Handlers = {
       ? {}
       : await readJson(req, ctx.deps.config.maxBodyBytes);
     const { config, kv } = ctx.deps;
-    const res = await sendTest(kv, { username: ctx.state.user!.username }, ctx.params.id, body.email, {
-      transport: mailService(ctx.deps).transport,
-      ctx: config,
-      quota: config.mailDailyQuota,
-    });
+    const res = await sendTest(
+      kv,
+      { username: ctx.state.user!.username },
+      ctx.params.id,
+      body.email,
+      {
+        transport: mailService(ctx.deps).transport,
+        ctx: config,
+        quota: config.mailDailyQuota,
+      },
+    );
     return json({ sent: true, ...res });
   },
 };
