@@ -22,6 +22,7 @@ export function assertHeaderSafe(value: string, field: string): void {
   }
 }
 
+// deno-lint-ignore no-control-regex
 const EMAIL =
   /^[^\s@<>()[\]\\,;:"\x00-\x1f\x7f]{1,64}@[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,62}[A-Za-z0-9\u00a0-\uffff])?(?:\.[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,62}[A-Za-z0-9\u00a0-\uffff])?)*$/;
 
