@@ -22,8 +22,8 @@ export function assertHeaderSafe(value: string, field: string): void {
   }
 }
 
-// deno-lint-ignore no-control-regex
 const EMAIL =
+  // deno-lint-ignore no-control-regex
   /^[^\s@<>()[\]\\,;:"\x00-\x1f\x7f]{1,64}@[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,62}[A-Za-z0-9\u00a0-\uffff])?(?:\.[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,62}[A-Za-z0-9\u00a0-\uffff])?)*$/;
 
 /** True for a plausible single mailbox address `local@domain` (≤ 254 chars). */
