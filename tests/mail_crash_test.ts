@@ -64,14 +64,18 @@ Deno.test("mail crash: SIGKILL in the middle of a 2,000-recipient campaign, rest
     assert(atKill < N, `the campaign finished before the kill (${atKill})`);
 
     child = spawnApp(kvPath, smtp.url);
-    await until(() => emails.every((e) => smtp.countFor(e) > 0), "every recipient");
+    await until(
+      () => emails.every((e) => smtp.countFor(e) > 0),
+      "every recipient",
+    );
     const kv = await Deno.openKv(kvPath);
     try {
       await until(async () => {
         const c = await retryLocked(() => kv.get<Campaign>(keys.campaign(id)));
         return c.value?.status === "done";
       }, "the campaign to be done");
-      const c = (await retryLocked(() => kv.get<Campaign>(keys.campaign(id)))).value!;
+      const c = (await retryLocked(() => kv.get<Campaign>(keys.campaign(id))))
+        .value!;
       const p = await retryLocked(() => progressOf(kv, c));
       assertEquals([p.sent, p.failed, p.pending], [N, 0, 0]);
     } finally {
@@ -87,7 +91,10 @@ Deno.test("mail crash: SIGKILL in the middle of a 2,000-recipient campaign, rest
         `${duplicates} duplicate(s), ${missing} missing (limit: ${CONCURRENCY} in flight)`,
     );
     assertEquals(missing, 0);
-    assert(duplicates <= CONCURRENCY, `${duplicates} duplicates > ${CONCURRENCY}`);
+    assert(
+      duplicates <= CONCURRENCY,
+      `${duplicates} duplicates > ${CONCURRENCY}`,
+    );
   } finally {
     if (child) {
       child.kill("SIGKILL");

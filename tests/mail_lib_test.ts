@@ -96,3 +96,24 @@ Deno.test("mail sender: a campaign reaches a real SMTP server, one mail per reci
     kv.close();
   }
 });
+
+Deno.test("mail drafts: 5,000 typed recipients with 200-character names are stored within KV's per-commit limits", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const long = "N".repeat(200);
+    const emails = Array.from(
+      { length: 5000 },
+      (_, i) => `${long} <n${i}@x.test>`,
+    );
+    const { campaign } = await createDraft(kv, { username: "bulk" }, {
+      subject: "S",
+      text: "x",
+      to: { emails },
+    });
+    assertEquals(campaign.total, 5000);
+    const p = await startSending(kv, "bulk", campaign.id, 5000);
+    assertEquals([p.status, p.pending], ["sending", 5000]);
+  } finally {
+    kv.close();
+  }
+});

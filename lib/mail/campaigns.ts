@@ -258,7 +258,8 @@ export async function createDraft(
   if (!campaign.html) delete campaign.html;
   if (!campaign.replyTo) delete campaign.replyTo;
   // Chunks first, the campaign last: a half-written draft is never visible.
-  const perAtomic = 500;
+  // ≤ 10 chunks per commit: far below KV's 800 KiB per atomic write.
+  const perAtomic = 10;
   for (let i = 0, n = 0; i < recipients.length; i += LIMITS.chunk * perAtomic) {
     const op = kv.atomic();
     const end = Math.min(recipients.length, i + LIMITS.chunk * perAtomic);
