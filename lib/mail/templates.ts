@@ -10,14 +10,8 @@
 import sanitizeHtml from "sanitize-html";
 import { BadRequestError } from "../errors.ts";
 
-/** The merge tags a template may use. */
-export const MERGE_TAGS = [
-  "first_name",
-  "last_name",
-  "name",
-  "email",
-  "unsubscribe_url",
-] as const;
+import { MERGE_TAGS } from "./protocol.ts";
+export { MERGE_TAGS };
 
 /** One merge tag name. */
 export type MergeTag = typeof MERGE_TAGS[number];

@@ -1,0 +1,93 @@
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { browserTest } from "../helpers/browser.ts";
+import { uniqueName } from "../helpers/client.ts";
+import { startServer } from "../helpers/server.ts";
+import { startSmtp } from "../helpers/smtp.ts";
+import { makeGroup } from "../helpers/mail.ts";
+
+browserTest(
+  "mail: compose to a group, send, and watch the progress bar reach 100%",
+  async (browser) => {
+    const smtp = await startSmtp();
+    // A slow rate, so the bar is seen moving rather than jumping to the end.
+    const server = await startServer({
+      env: { SMTP_URL: smtp.url, MAIL_RATE: "10" },
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      const user = uniqueName("mailer");
+      await page.goto(server.url + "/signup");
+      await page.getByLabel("Username").fill(user);
+      await page.getByLabel("Password").fill("a good password");
+      await page.getByRole("button", { name: "Sign up" }).click();
+      await page.waitForURL(server.url + "/");
+      await makeGroup(server.kv, user, 12, "Volunteers");
+
+      await page.goto(server.url + "/campaigns/new");
+      await page.locator("html[data-rt-hydrated]").waitFor({
+        state: "attached",
+      });
+      await page.getByLabel("Volunteers").check();
+      await page.getByLabel("Subject").fill("Hello ");
+      await page.getByRole("button", { name: "{{first_name}}" }).first()
+        .waitFor();
+      await page.getByLabel("Subject").click();
+      await page.getByRole("button", { name: "{{first_name}}" }).click();
+      await page.getByLabel("Message (plain text)").fill(
+        "See you on Saturday!",
+      );
+      await page.getByRole("button", { name: "Preview" }).click();
+      await page.getByText("Subject: Hello Ada").waitFor();
+      if (Deno.env.get("SCREENSHOTS")) {
+        await page.screenshot({
+          path: "/tmp/mail_composer.png",
+          fullPage: true,
+        });
+      }
+      await page.getByRole("button", { name: "Save draft" }).click();
+      await page.waitForURL(/\/campaigns\/[0-9A-Z]{26}$/);
+      await page.locator("html[data-rt-hydrated]").waitFor({
+        state: "attached",
+      });
+      await page.getByRole("button", { name: "Send to 12 recipients" }).click();
+      const bar = page.locator("progress#campaign-progress");
+      await bar.waitFor();
+      if (Deno.env.get("SCREENSHOTS")) {
+        await page.screenshot({
+          path: "/tmp/mail_progress.png",
+          fullPage: true,
+        });
+      }
+      await page.waitForFunction(
+        () => {
+          const p = document.querySelector<HTMLProgressElement>(
+            "progress#campaign-progress",
+          );
+          return !!p && p.max === 12 && p.value === 12;
+        },
+        undefined,
+        { timeout: 30_000 },
+      );
+      await page.locator('[data-status="done"]').waitFor();
+      assertEquals(await page.locator(".counts .pct").textContent(), "100%");
+      assertEquals(smtp.mails.length, 12);
+      assert(smtp.mails.some((m) => m.parsed.subject === "Hello First3"));
+      await page.getByLabel("Show").selectOption("sent");
+      await page.getByRole("cell", { name: /m11@group\.test/ }).waitFor();
+      if (Deno.env.get("SCREENSHOTS")) {
+        await page.screenshot({ path: "/tmp/mail_done.png", fullPage: true });
+      }
+      await page.goto(server.url + "/campaigns");
+      await page.getByRole("link", { name: "Hello {{first_name}}" }).waitFor();
+      if (Deno.env.get("SCREENSHOTS")) {
+        await page.screenshot({ path: "/tmp/mail_list.png", fullPage: true });
+      }
+      assertEquals(errors, []);
+    } finally {
+      await server.close();
+      await smtp.close();
+    }
+  },
+);
