@@ -25,7 +25,11 @@ const here = new URL(".", import.meta.url).pathname;
 
 /** Reads one line at a time from a byte stream. */
 function lines(stream: ReadableStream<Uint8Array>) {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  const decoder = new TextDecoderStream() as unknown as TransformStream<
+    Uint8Array,
+    string
+  >;
+  const reader = stream.pipeThrough(decoder).getReader();
   let buf = "";
   return {
     async read(): Promise<{ value?: string }> {
