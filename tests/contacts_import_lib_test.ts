@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { findContactByEmail } from "../lib/contacts/contacts.ts";
 import { parseContactsCsv } from "../lib/contacts/csv.ts";
 import { exportContacts } from "../lib/contacts/export.ts";
-import { listGroups } from "../lib/contacts/groups.ts";
+import { createGroup, listGroups } from "../lib/contacts/groups.ts";
+import { createContact } from "../lib/contacts/contacts.ts";
 import {
   decodeImportBody,
   importContacts,
@@ -156,6 +157,11 @@ Deno.test("export: CSV escapes formulas and round-trips into a fresh book; vCard
       'name,email,company,notes\n"=HYPERLINK(""http://x"")",evil@example.com,+cmd,"@SUM(A1)\n-2"\n',
       "csv",
     );
+    await createGroup(kv, "u1", "Smith, Jones & Co");
+    const sj = (await listGroups(kv, "u1")).find((g) =>
+      g.name.startsWith("Smith")
+    )!;
+    await createContact(kv, "u1", { name: "Comma Group", groups: [sj.id] });
     const csv = await exportContacts(kv, "u1", "csv");
     assert.ok(csv.body.startsWith("\uFEFFname,"));
     assert.ok(csv.body.includes('"\'=HYPERLINK(""http://x"")"'));
@@ -211,5 +217,28 @@ Deno.test("import: binary garbage and header-less files are refused before anyth
       /No vCard/,
     );
     assert.equal((await all(kv, "u1")).length, 0);
+  });
+});
+
+Deno.test("import: a batch that cannot be stored stops the import with a report of what was stored", async () => {
+  await withKv(async (kv) => {
+    const lines = ["name,email"];
+    for (let i = 0; i < 10; i++) lines.push(`P${i},p${i}@x.co`);
+    lines.push(
+      `A very long name with many many different words in it,long@x.co`,
+    ); // line 12
+    lines.push("Q,q@x.co");
+    const r = await importContacts(kv, "u1", lines.join("\n"), "csv", {
+      maxMutations: 12,
+    });
+    assert.equal(r.imported, 10);
+    assert.deepEqual(r.errors.map((e) => e.line), [12]);
+    assert.match(r.errors[0].message, /line 12 on were not saved/);
+    const stored = await all(kv, "u1");
+    assert.equal(stored.length, 10);
+    assert.ok(
+      !stored.some((c) => c.name === "Q"),
+      "nothing after the failed batch is written",
+    );
   });
 });

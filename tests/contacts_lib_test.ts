@@ -261,3 +261,72 @@ Deno.test("search: prefix, case- and accent-insensitive over name, email, compan
     await rejects(listContacts(kv, "u1", { cursor: "garbage!!" }), 400);
   });
 });
+
+Deno.test("search: a small scan budget still pages through every match exactly once", async () => {
+  await withKv(async (kv) => {
+    for (let i = 0; i < 60; i++) {
+      await createContact(kv, "u1", {
+        name: `Sam ${i % 3 === 0 ? "Rare" : "Common"} ${i}`,
+      });
+    }
+    const seen: string[] = [];
+    let cursor = "";
+    let calls = 0;
+    do {
+      const page = await listContacts(kv, "u1", {
+        q: "sam rare",
+        limit: 4,
+        cursor,
+        scanBudget: 7,
+      });
+      seen.push(...page.contacts.map((c) => c.name));
+      cursor = page.cursor;
+      calls++;
+    } while (cursor && calls < 100);
+    assert.equal(seen.length, 20);
+    assert.equal(new Set(seen).size, 20);
+    assert.ok(seen.every((n) => n.includes("Rare")));
+  });
+});
+
+Deno.test("contacts: limits are enforced and PATCH keeps other emails when the primary changes", async () => {
+  await withKv(async (kv) => {
+    const nine = Array.from({ length: 9 }, (_, i) => `e${i}@x.example`);
+    await rejects(
+      createContact(kv, "u1", { name: "Many", emails: nine }),
+      400,
+      "emails",
+    );
+    await rejects(
+      createContact(kv, "u1", { name: "x".repeat(201) }),
+      400,
+      "name",
+    );
+    await rejects(createContact(kv, "u1", { name: "Bell\u0007" }), 400, "name");
+    await rejects(
+      createContact(kv, "u1", { name: "P", phone: "1".repeat(65) }),
+      400,
+      "phone",
+    );
+    const c = await createContact(kv, "u1", {
+      name: "Two",
+      emails: [{ label: "work", value: "a@x.example" }, "b@x.example"],
+    });
+    const up = await updateContact(kv, "u1", c.id, { email: "c@x.example" });
+    assert.deepEqual(up.emails, [{ label: "work", value: "c@x.example" }, {
+      label: "",
+      value: "b@x.example",
+    }]);
+    const cleared = await updateContact(kv, "u1", c.id, {
+      email: null as unknown as string,
+      company: "",
+    });
+    assert.deepEqual(cleared.emails.map((e) => e.value), ["b@x.example"]);
+    assert.equal(cleared.company, undefined);
+    await rejects(
+      updateContact(kv, "u1", c.id, { name: "", emails: [], phones: [] }),
+      400,
+      "name",
+    );
+  });
+});

@@ -3,9 +3,24 @@
  * RFC 4180 export. Pure: the import dialog uses it for its preview.
  * @module
  */
-// @ts-types="@types/papaparse"
-import Papa from "papaparse";
+import PapaParse from "papaparse";
 import type { ContactInput, LabeledValue } from "./model.ts";
+
+// The few papaparse calls we use, typed here: @types/papaparse would pull
+// @types/node into the project and replace Deno's own node types.
+interface StepResult {
+  data: string[];
+  errors: Array<{ type: string; message: string }>;
+  meta: { cursor: number };
+}
+interface PapaApi {
+  parse(
+    text: string,
+    config: { delimiter: string; step: (r: StepResult) => void },
+  ): void;
+  unparse(data: string[][], config: { newline: string }): string;
+}
+const Papa = PapaParse as unknown as PapaApi;
 
 /** One record of an import file, before validation. */
 export interface ImportRow {
@@ -211,7 +226,7 @@ export function parseContactsCsv(input: string): CsvParse {
   let pos = 0;
   let line = 1;
   let start = 0;
-  Papa.parse<string[]>(text, {
+  Papa.parse(text, {
     delimiter,
     step: (r) => {
       for (; pos < start; pos++) if (text.charCodeAt(pos) === 10) line++;
@@ -255,6 +270,15 @@ export function parseContactsCsv(input: string): CsvParse {
   };
 }
 
+/**
+ * Joins group names with ` ::: `; a single name containing `;` `,` or `|`
+ * gets a trailing ` ::: ` so the importer does not split it.
+ */
+function joinGroups(names: string[]): string {
+  const s = names.join(" ::: ");
+  return names.length === 1 && /[;,|]/.test(s) ? `${s} :::` : s;
+}
+
 /** Export columns: our generic header plus Google-style numbered values. */
 export function contactsToCsv(
   contacts: Array<{
@@ -295,7 +319,7 @@ export function contactsToCsv(
       c.company ?? "",
       c.title ?? "",
       c.notes ?? "",
-      c.groups.map((g) => groupNames.get(g)).filter(Boolean).join(" ::: "),
+      joinGroups(c.groups.map((g) => groupNames.get(g) ?? "").filter(Boolean)),
     ];
     for (let i = 0; i < maxE; i++) {
       row.push(c.emails[i]?.label ?? "", c.emails[i]?.value ?? "");

@@ -8,15 +8,9 @@ import { newId } from "../ids.ts";
 import { commitWithRetry, listValues } from "../kv.ts";
 import { bookAtomic, getContacts } from "./contacts.ts";
 import { fold, groupKey, groupNameKey, stageContact } from "./keys.ts";
-import { type Contact, LIMITS } from "./model.ts";
+import { type Contact, type Group, LIMITS } from "./model.ts";
 
-/** A group as the API returns it. */
-export interface Group {
-  id: string;
-  name: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Group } from "./model.ts";
 
 /** Trims and checks a group name; BadRequestError with `fields.name`. */
 export function validateGroupName(raw: unknown): string {

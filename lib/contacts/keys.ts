@@ -7,7 +7,7 @@
  * ["contact_namekey", owner, name|phone]        -> id      (contacts without email; import dedupe)
  * ["contact_sorted", owner, sortKey, id]        -> 1       (alphabetical listing)
  * ["contact_group", owner, groupId, sortKey, id]-> 1       (group filter)
- * ["contact_search", owner, token, id]          -> SearchValue (prefix search)
+ * ["contact_search", owner, token, id]          -> "tokens\ngroups" (prefix search)
  * ["contacts_rev", owner]                       -> number  (book revision, checked by every write)
  * ["group", owner, id]                          -> Group
  * ["group_name", owner, lowerName]              -> id      (unique)
@@ -20,12 +20,6 @@ import { type Contact, normalizeEmail } from "./model.ts";
 export const MAX_TOKEN = 40;
 /** Most search tokens per contact. */
 export const MAX_TOKENS = 40;
-
-/** Value of a search index entry: the contact's tokens and groups. */
-export interface SearchValue {
-  t: string[];
-  g: string[];
-}
 
 export const contactKey = (owner: string, id: string): Deno.KvKey => [
   "contact",
@@ -78,15 +72,27 @@ export function contactTokens(
   c.emails.forEach((e) => add(e.value));
   add(c.company);
   for (const p of c.phones) {
-    // "+34 600 111 222" → 34, 600, ... and 34600111222, 600111222, 111222:
-    // digits typed without spaces match from any group boundary.
+    // "+34 600 111 222" → 34600111222, 600111222, 111222, 222: digits
+    // typed with or without spaces match from any group boundary (each
+    // group is a prefix of the token starting there).
     const groups = p.value.split(/\D+/).filter(Boolean);
     for (let i = 0; i < groups.length; i++) {
       set.add(groups.slice(i).join("").slice(0, MAX_TOKEN));
     }
-    add(p.value);
+    add(p.value.replace(/[\d\s()+\-./]+/g, " ")); // words such as "ext"
   }
   return [...set].sort().slice(0, MAX_TOKENS);
+}
+
+/**
+ * Value of a search entry: the contact's tokens and group ids as one
+ * string ("tok1 tok2\ng1 g2"), so queries filter without reading the
+ * contact, and writing it costs little (one string, not an array).
+ */
+export function searchValue(
+  c: Omit<Contact, "id" | "createdAt" | "updatedAt">,
+): string {
+  return `${contactTokens(c).join(" ")}\n${c.groups.join(" ")}`;
 }
 
 /** Sort key for alphabetical listing. */
@@ -120,9 +126,8 @@ export function contactEntries(owner: string, c: Contact): IndexEntry[] {
   for (const g of c.groups) {
     out.push({ key: ["contact_group", owner, g, sk, c.id], value: 1 });
   }
-  const tokens = contactTokens(c);
-  const value: SearchValue = { t: tokens, g: c.groups };
-  for (const t of tokens) {
+  const value = searchValue(c);
+  for (const t of contactTokens(c)) {
     out.push({ key: ["contact_search", owner, t, c.id], value });
   }
   return out;

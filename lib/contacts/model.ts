@@ -33,6 +33,14 @@ export interface Contact {
   updatedAt: string;
 }
 
+/** A group of contacts as the API returns it. */
+export interface Group {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 /** The user-editable part of a contact, validated. */
 export type ContactData = Omit<Contact, "id" | "createdAt" | "updatedAt">;
 

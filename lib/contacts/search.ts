@@ -12,7 +12,7 @@
 import { BadRequestError } from "../errors.ts";
 import { getContacts } from "./contacts.ts";
 import { getGroup } from "./groups.ts";
-import { MAX_TOKEN, type SearchValue, tokenize } from "./keys.ts";
+import { MAX_TOKEN, tokenize } from "./keys.ts";
 import type { Contact } from "./model.ts";
 
 /** Options of a listing. */
@@ -22,8 +22,8 @@ export interface ListOptions {
   /** Only contacts in this group (id). */
   group?: string;
   cursor?: string;
-  /** Page size, 1..200 (default 50). */
-  limit?: number;
+  /** Page size, 1..200 (default 50); a query-string value is accepted. */
+  limit?: number | string;
   /** Most index entries one call may read before answering (default 5000). */
   scanBudget?: number;
 }
@@ -89,18 +89,21 @@ async function search(
     // Every string starting with `word` sorts below word + U+10FFFF.
     end: [...base, word + "\u{10FFFF}"],
   };
-  return await scan(kv, owner, selector, limit, opts, (key, v) => {
-    const value = v as SearchValue;
-    const token = key[2] as string;
+  return await scan(kv, owner, selector, limit, opts, (key, value) => {
+    const [tokenText, groupText] = String(value).split("\n");
+    const tokens = tokenText.split(" ");
     // Yield once per contact: at its smallest token matching the scan word.
-    const first = value.t.find((t) => t.startsWith(word));
-    if (first !== token) return false;
-    if (group && !value.g.includes(group)) return false;
-    return rest.every((w) => value.t.some((t) => t.startsWith(w)));
+    if (tokens.find((t) => t.startsWith(word)) !== key[2]) return false;
+    if (group && !groupText.split(" ").includes(group)) return false;
+    return rest.every((w) => tokens.some((t) => t.startsWith(w)));
   });
 }
 
-/** Reads index entries, keeps those `accept` likes, fetches the contacts. */
+/**
+ * Reads index entries in chunks, fetches their contacts, keeps those
+ * `accept` likes. Stops after `limit` + 1 matches (so the cursor is ""
+ * exactly at the end) or after `scanBudget` entries.
+ */
 async function scan(
   kv: Deno.Kv,
   owner: string,
@@ -110,32 +113,50 @@ async function scan(
   accept: (key: Deno.KvKey, value: unknown) => boolean,
 ): Promise<ContactPage> {
   const budget = opts.scanBudget ?? 5000;
-  let iter: Deno.KvListIterator<unknown>;
-  try {
-    iter = kv.list(selector, {
-      cursor: opts.cursor || undefined,
-      batchSize: Math.min(500, limit * 2 + 10),
-    });
-  } catch {
+  if (opts.cursor && !/^[A-Za-z0-9_\-+/=]{1,4096}$/.test(opts.cursor)) {
     throw new BadRequestError("The cursor is not valid.", "invalid_cursor");
   }
-  const ids: string[] = [];
+  const iter = kv.list(selector, {
+    cursor: opts.cursor || undefined,
+    batchSize: Math.min(500, limit + 1),
+  });
+  const out: Contact[] = [];
   let cursor = "";
   let read = 0;
   let more = false;
   try {
-    for await (const e of iter) {
-      read++;
-      if (accept(e.key, e.value)) {
-        if (ids.length === limit) {
-          more = true; // one more match: there is a next page
+    for (let ended = false; !ended;) {
+      const chunk: Array<{ key: Deno.KvKey; cursor: string }> = [];
+      let last = "";
+      const want = limit + 1 - out.length;
+      while (chunk.length < want && read < budget) {
+        const next = await iter.next();
+        if (next.done) {
+          ended = true;
           break;
         }
-        ids.push(e.key[e.key.length - 1] as string);
-        cursor = iter.cursor;
-      } else if (read >= budget) cursor = iter.cursor;
-      if (read >= budget) {
+        read++;
+        last = iter.cursor;
+        if (accept(next.value.key, next.value.value)) {
+          chunk.push({ key: next.value.key, cursor: iter.cursor });
+        }
+      }
+      const ids = chunk.map((e) => e.key[e.key.length - 1] as string);
+      const byId = new Map(
+        (await getContacts(kv, owner, ids)).map((c) => [c.id, c]),
+      );
+      for (const [i, e] of chunk.entries()) {
+        const c = byId.get(ids[i]);
+        if (!c) continue;
+        if (out.length === limit) {
+          return { contacts: out, cursor }; // one more match: a next page
+        }
+        out.push(c);
+        cursor = e.cursor;
+      }
+      if (!ended && read >= budget) {
         more = true; // budget spent: the client asks again from here
+        cursor = last || cursor;
         break;
       }
     }
@@ -145,8 +166,5 @@ async function scan(
     }
     throw err;
   }
-  return {
-    contacts: await getContacts(kv, owner, ids),
-    cursor: more ? cursor : "",
-  };
+  return { contacts: out, cursor: more ? cursor : "" };
 }

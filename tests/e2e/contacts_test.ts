@@ -1,0 +1,138 @@
+import { Buffer } from "node:buffer";
+import { assert, assertEquals } from "../helpers/assert.ts";
+import { browserTest } from "../helpers/browser.ts";
+import { uniqueName } from "../helpers/client.ts";
+import { startServer } from "../helpers/server.ts";
+
+function bigCsv(rows: number): string {
+  const lines = ["name,email,phone,company,groups"];
+  for (let i = 0; i < rows; i++) {
+    lines.push(
+      `Person ${i},person${i}@bulk.example,+1 555 01${
+        String(i).padStart(4, "0")
+      },Bulk Co,Bulk`,
+    );
+  }
+  lines.push("Zebra Stripe,zebra@zoo.example,,Savanna Ltd,Zoo");
+  lines.push("Broken Row,not-an-email,,,"); // line rows + 3
+  return lines.join("\n") + "\n";
+}
+
+browserTest(
+  "contacts ui: import a CSV through the dialog with progress and report, then search and edit inline",
+  async (browser) => {
+    const server = await startServer();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(server.url + "/signup");
+      await page.getByLabel("Username").fill(uniqueName("ct"));
+      await page.getByLabel("Password").fill("a good password");
+      await page.getByRole("button", { name: "Sign up" }).click();
+      await page.waitForURL(server.url + "/");
+      await page.goto(server.url + "/contacts");
+      await page.locator("html[data-rt-hydrated]").waitFor({
+        state: "attached",
+      });
+      await page.getByText("No contacts yet").waitFor();
+
+      // Import through the dialog.
+      const rows = 1500;
+      await page.getByRole("button", { name: "Import…" }).click();
+      const dialog = page.getByRole("dialog", { name: "Import contacts" });
+      await dialog.waitFor();
+      await page.getByLabel("File (CSV or vCard)").setInputFiles({
+        name: "people.csv",
+        mimeType: "text/csv",
+        buffer: Buffer.from(bigCsv(rows), "utf-8"),
+      });
+      await dialog.getByText("Generic columns", { exact: true }).waitFor();
+      await dialog.getByRole("cell", { name: "person0@bulk.example" })
+        .waitFor();
+      // Record every value the progress bar shows.
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (globalThis as unknown as { seen: string[] }).seen = seen;
+        new MutationObserver(() => {
+          const p = document.querySelector("#import-progress");
+          if (p) {
+            seen.push(`${p.getAttribute("value")}/${p.getAttribute("max")}`);
+          }
+        }).observe(document.body, {
+          subtree: true,
+          attributes: true,
+          childList: true,
+        });
+      });
+      await dialog.getByRole("button", { name: "Import", exact: true }).click();
+      const done = `Done: ${
+        rows + 1
+      } imported, 0 updated, 0 skipped, 1 with errors.`;
+      await dialog.getByRole("status").filter({ hasText: done }).waitFor({
+        timeout: 60_000,
+      });
+      const seen = await page.evaluate(() =>
+        (globalThis as unknown as { seen: string[] }).seen
+      );
+      const total = `/${rows + 1}`;
+      assert(
+        seen.includes(`${rows + 1}${total}`),
+        `progress reached the end: ${seen.slice(-3)}`,
+      );
+      assert(
+        seen.some((s) =>
+          s.endsWith(total) && !s.startsWith("0/") &&
+          s !== `${rows + 1}${total}`
+        ),
+        `an intermediate progress value was shown: ${seen.join(" ")}`,
+      );
+      const errorRow = dialog.locator(".import-errors tbody tr");
+      assertEquals(await errorRow.count(), 1);
+      assertEquals(
+        await errorRow.locator("td").first().textContent(),
+        String(rows + 3),
+      );
+      if (Deno.env.get("SCREENSHOTS")) {
+        await page.screenshot({ path: "/tmp/contacts-import.png" });
+      }
+      await dialog.getByRole("button", { name: "Close" }).click();
+      await page.getByRole("button", { name: "Zoo", exact: true }).waitFor();
+
+      // Search as you type.
+      await page.getByLabel("Search contacts").fill("zeb");
+      const body = page.locator(".contacts-table tbody tr");
+      await page.waitForFunction(() =>
+        document.querySelectorAll(".contacts-table tbody tr").length === 1
+      );
+      assertEquals(await body.locator("th").textContent(), "Zebra Stripe");
+
+      // Inline edit: Enter saves.
+      await page.getByRole("button", { name: "Edit Zebra Stripe" }).click();
+      const company = page.getByLabel("Company of Zebra Stripe");
+      await company.fill("Serengeti Park");
+      await company.press("Enter");
+      await page.getByRole("cell", { name: "Serengeti Park" }).waitFor();
+      const stored = await page.evaluate(async () => {
+        const r = await fetch("/api/contacts?q=zebra");
+        return (await r.json()).contacts[0].company;
+      });
+      assertEquals(stored, "Serengeti Park");
+      // A bad email in inline edit shows the field error and keeps the row editable.
+      await page.getByRole("button", { name: "Edit Zebra Stripe" }).click();
+      await page.getByLabel("Email of Zebra Stripe").fill("zebra@");
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByText("The domain after @ is missing.").waitFor();
+      await page.getByLabel("Email of Zebra Stripe").press("Escape");
+      if (Deno.env.get("SCREENSHOTS")) {
+        await page.screenshot({
+          path: "/tmp/contacts-page.png",
+          fullPage: true,
+        });
+      }
+      assertEquals(errors, []);
+    } finally {
+      await server.close();
+    }
+  },
+);
