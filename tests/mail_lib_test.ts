@@ -3,7 +3,7 @@ import { startSmtp } from "./helpers/smtp.ts";
 import { createDraft, progressOf } from "../lib/mail/campaigns.ts";
 import { startSending } from "../lib/mail/ledger.ts";
 import { Sender } from "../lib/mail/sender.ts";
-import { createSmtpTransport } from "../lib/mail/transport.ts";
+import { createSmtpTransport, SendError } from "../lib/mail/transport.ts";
 import { keys } from "../lib/mail/model.ts";
 import { compileTemplate, render, sanitize } from "../lib/mail/templates.ts";
 import { EventBus } from "../lib/events.ts";
@@ -115,5 +115,102 @@ Deno.test("mail drafts: 5,000 typed recipients with 200-character names are stor
     assertEquals([p.status, p.pending], ["sending", 5000]);
   } finally {
     kv.close();
+  }
+});
+
+async function sendOne(
+  url: string,
+  dkim?: { domainName: string; keySelector: string; privateKey: string },
+) {
+  const transport = createSmtpTransport({ url, dkim });
+  try {
+    return await transport.send("alice", {
+      from: { name: "Alice", address: "no-reply@rt.test" },
+      to: { name: "Bob", address: "bob@x.test" },
+      subject: "Hi",
+      text: "Hello",
+      messageId: "<1.test@rt.test>",
+      headers: { "List-Unsubscribe": "<http://app.test/u/x>" },
+    });
+  } finally {
+    transport.close();
+  }
+}
+
+Deno.test("mail transport: smtp:// upgrades with STARTTLS when offered and authenticates", async () => {
+  const smtp = await startSmtp({
+    tls: "starttls",
+    auth: { user: "u1", pass: "p@ss w0rd" },
+  });
+  try {
+    await sendOne(
+      smtp.url.replace("p@ss w0rd", encodeURIComponent("p@ss w0rd")),
+    );
+    assertEquals(smtp.mails.length, 1);
+    assertEquals(smtp.secure, [true]);
+  } finally {
+    await smtp.close();
+  }
+});
+
+Deno.test("mail transport: smtps:// speaks TLS from the start", async () => {
+  const smtp = await startSmtp({ tls: "smtps" });
+  try {
+    await sendOne(smtp.url);
+    assertEquals(smtp.secure, [true]);
+  } finally {
+    await smtp.close();
+  }
+});
+
+Deno.test("mail transport: a wrong password and a refused connection are transient; a 550 is permanent with its text", async () => {
+  const smtp = await startSmtp({ auth: { user: "u1", pass: "right" } });
+  try {
+    const bad = await sendOne(smtp.url.replace("right", "wrong")).catch((e) =>
+      e
+    );
+    assert(bad instanceof SendError);
+    assertEquals(bad.permanent, false);
+    smtp.onRcpt = () => ({ code: 550, message: "5.1.1 No such user here" });
+    const refused = await sendOne(smtp.url).catch((e) => e);
+    assertEquals([refused.permanent, refused.responseCode], [true, 550]);
+    assert(refused.message.includes("No such user here"), refused.message);
+  } finally {
+    await smtp.close();
+  }
+  const down = await sendOne(smtp.url).catch((e) => e);
+  assert(down instanceof SendError);
+  assertEquals(down.permanent, false);
+});
+
+Deno.test("mail transport: DKIM signs when a key is configured", async () => {
+  const smtp = await startSmtp();
+  try {
+    const pair = await crypto.subtle.generateKey(
+      {
+        name: "RSASSA-PKCS1-v1_5",
+        modulusLength: 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: "SHA-256",
+      },
+      true,
+      ["sign", "verify"],
+    );
+    const der = new Uint8Array(
+      await crypto.subtle.exportKey("pkcs8", pair.privateKey),
+    );
+    const b64 = btoa(String.fromCharCode(...der)).replace(/(.{64})/g, "$1\n");
+    const pem =
+      `-----BEGIN PRIVATE KEY-----\n${b64}\n-----END PRIVATE KEY-----\n`;
+    await sendOne(smtp.url, {
+      domainName: "rt.test",
+      keySelector: "s1",
+      privateKey: pem,
+    });
+    const sig = smtp.mails[0].header("dkim-signature")!;
+    assert(sig, "no DKIM-Signature header");
+    assert(sig.includes("d=rt.test") && sig.includes("s=s1"), sig);
+  } finally {
+    await smtp.close();
   }
 });

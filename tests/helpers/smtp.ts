@@ -28,6 +28,8 @@ export interface TestSmtp {
   port: number;
   url: string;
   mails: ReceivedMail[];
+  /** Whether each accepted mail came over TLS (STARTTLS or smtps). */
+  secure: boolean[];
   /** Mails accepted per recipient address (lowercase). */
   countFor(address: string): number;
   /** Decide per RCPT: return a reply to refuse it, or undefined to accept. */
@@ -39,8 +41,14 @@ export interface TestSmtp {
 
 /** Starts the server; STARTTLS and AUTH are off unless `auth` is given. */
 export async function startSmtp(
-  opts: { auth?: { user: string; pass: string }; parse?: boolean } = {},
+  opts: {
+    auth?: { user: string; pass: string };
+    parse?: boolean;
+    /** "starttls": offer STARTTLS; "smtps": TLS from the start (smtp-server's built-in self-signed certificate). */
+    tls?: "starttls" | "smtps";
+  } = {},
 ): Promise<TestSmtp> {
+  const secure: boolean[] = [];
   const mails: ReceivedMail[] = [];
   const counts = new Map<string, number>();
   const waiters: { n: number; resolve: () => void }[] = [];
@@ -49,6 +57,7 @@ export async function startSmtp(
     port: 0,
     url: "",
     mails,
+    secure,
     countFor: (a) => counts.get(a.toLowerCase()) ?? 0,
     waitFor(n, timeoutMs = 30_000) {
       if (mails.length >= n) return Promise.resolve();
@@ -70,7 +79,11 @@ export async function startSmtp(
   };
   const server = new SMTPServer({
     logger: false,
-    disabledCommands: opts.auth ? ["STARTTLS"] : ["AUTH", "STARTTLS"],
+    secure: opts.tls === "smtps",
+    disabledCommands: [
+      ...(opts.auth ? [] : ["AUTH"]),
+      ...(opts.tls === "starttls" ? [] : ["STARTTLS"]),
+    ],
     authOptional: !opts.auth,
     allowInsecureAuth: true,
     size: 1024 * 1024,
@@ -109,6 +122,7 @@ export async function startSmtp(
             headers.set(k, line.slice(i + 1).trim());
           }
         }
+        secure.push(!!session.secure);
         mails.push({
           from: session.envelope.mailFrom
             ? session.envelope.mailFrom.address
@@ -134,9 +148,11 @@ export async function startSmtp(
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const addr = server.server.address() as { port: number };
   state.port = addr.port;
-  state.url = opts.auth
-    ? `smtp://${opts.auth.user}:${opts.auth.pass}@127.0.0.1:${addr.port}`
-    : `smtp://127.0.0.1:${addr.port}`;
+  const scheme = opts.tls === "smtps" ? "smtps" : "smtp";
+  const cred = opts.auth ? `${opts.auth.user}:${opts.auth.pass}@` : "";
+  state.url = `${scheme}://${cred}127.0.0.1:${addr.port}${
+    opts.tls ? "?insecure=1" : ""
+  }`;
   state.close = () =>
     new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
