@@ -214,3 +214,48 @@ Deno.test("mail transport: DKIM signs when a key is configured", async () => {
     await smtp.close();
   }
 });
+
+Deno.test("mail sender: two sender loops on one KV share a campaign without sending anyone twice", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const smtp = await startSmtp({ parse: false });
+  const transports = [
+    createSmtpTransport({ url: smtp.url }),
+    createSmtpTransport({ url: smtp.url }),
+  ];
+  const senders = transports.map((transport) =>
+    new Sender({
+      kv,
+      transport,
+      mailFrom: "RT <no-reply@rt.test>",
+      appUrl: "http://app.test",
+      pollMs: 5,
+    })
+  );
+  try {
+    const emails = Array.from({ length: 300 }, (_, i) => `t${i}@x.test`);
+    const { campaign } = await createDraft(kv, { username: "twin" }, {
+      subject: "S",
+      text: "x",
+      to: { emails },
+    });
+    await startSending(kv, "twin", campaign.id, 1000);
+    senders.forEach((s) => s.start());
+    await smtp.waitFor(300);
+    for (let i = 0; i < 500; i++) {
+      const c = (await kv.get<Campaign>(keys.campaign(campaign.id))).value!;
+      if (c.status === "done") break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const c = (await kv.get<Campaign>(keys.campaign(campaign.id))).value!;
+    assertEquals(c.status, "done");
+    assertEquals((await progressOf(kv, c)).sent, 300);
+    await new Promise((r) => setTimeout(r, 50));
+    assertEquals(smtp.mails.length, 300);
+    for (const e of emails) assertEquals(smtp.countFor(e), 1, e);
+  } finally {
+    for (const s of senders) await s.stop();
+    transports.forEach((t) => t.close());
+    await smtp.close();
+    kv.close();
+  }
+});

@@ -167,6 +167,9 @@ export async function leaseDue(
   for (const e of got) {
     const r = e.value;
     if (!r || (r.status !== "queued" && r.status !== "sending")) continue;
+    // The index entry may be stale: another process leased (or rescheduled)
+    // the record after we listed it. Only a record that is due now is ours.
+    if (r.dueAt === undefined || r.dueAt > now) continue;
     op.check(e);
     if (r.dueAt !== undefined) op.delete(keys.due(campaignId, r.dueAt, r.rid));
     const next: LedgerRecord = {

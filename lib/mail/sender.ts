@@ -94,6 +94,7 @@ export class Sender {
   #stopped = true;
   #loop?: Promise<void>;
   #signal?: () => void;
+  #woken = false;
   #tokens = 0;
   #tokensAt = Date.now();
   #rr = 0;
@@ -126,7 +127,8 @@ export class Sender {
   wake(): void {
     const s = this.#signal;
     this.#signal = undefined;
-    s?.();
+    if (s) s();
+    else this.#woken = true; // woken while busy: look again before sleeping
   }
 
   /** Stops leasing, waits for mails in flight and their ledger writes. */
@@ -143,6 +145,7 @@ export class Sender {
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
+      this.#woken = false;
       let dispatched = 0;
       let waitMs = this.#o.pollMs;
       const free = this.#o.concurrency - this.#inflight.size;
@@ -159,7 +162,9 @@ export class Sender {
       }
       if (this.#stopped) break;
       const full = this.#inflight.size >= this.#o.concurrency;
-      if (dispatched === 0 || full) {
+      const woken = this.#woken;
+      this.#woken = false;
+      if ((dispatched === 0 && !woken) || full) {
         await new Promise<void>((resolve) => {
           const t = full && dispatched > 0
             ? undefined
