@@ -146,21 +146,26 @@ export async function leaseDue(
   skip: Set<string>,
   now = Date.now(),
 ): Promise<Leased[]> {
+  // Leasing checks that the campaign is still active, so once a pause or
+  // cancel has committed no new lease can: only mails already leased finish.
+  const active = await kv.get(keys.active(campaignId));
+  if (active.value === null) return [];
+  const per = Math.min(max, CHECK_BATCH - 1);
   const rids: string[] = [];
   const iter = kv.list({
     prefix: keys.dues(campaignId),
     end: [...keys.dues(campaignId), now + 1],
-  }, { limit: Math.min(max, CHECK_BATCH) + skip.size });
+  }, { limit: per + skip.size });
   for await (const e of iter) {
     const rid = e.key[3] as string;
     if (!skip.has(`${campaignId}/${rid}`)) rids.push(rid);
-    if (rids.length >= Math.min(max, CHECK_BATCH)) break;
+    if (rids.length >= per) break;
   }
   if (!rids.length) return [];
   const got = await kv.getMany<LedgerRecord[]>(
     rids.map((rid) => keys.rcpt(campaignId, rid)),
   );
-  const op = kv.atomic();
+  const op = kv.atomic().check(active);
   const leased: LedgerRecord[] = [];
   const until = now + leaseMs;
   const at = new Date(now).toISOString();
