@@ -145,6 +145,9 @@ export async function startSmtp(
       });
     },
   });
+  // A client that dies mid-session (the crash test's SIGKILL) resets its
+  // connection; smtp-server reports that as an error event, which is expected.
+  server.on("error", () => {});
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const addr = server.server.address() as { port: number };
   state.port = addr.port;
