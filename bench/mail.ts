@@ -83,7 +83,7 @@ async function ours(port: number, count: number, noDelay: boolean) {
     transport,
     mailFrom: "RT Messenger <no-reply@bench.test>",
     appUrl: "http://localhost:8000",
-    concurrency: POOL.maxConnections,
+    concurrency: Number(Deno.env.get("BENCH_CONCURRENCY") ?? POOL.maxConnections),
     pollMs: 5,
   });
   // A group of `count` contacts, as the address book would expand it.

@@ -259,3 +259,45 @@ Deno.test("mail sender: two sender loops on one KV share a campaign without send
     kv.close();
   }
 });
+
+Deno.test("mail sender: a gracefully stopped sender gives its unsent leases back, so the next one continues at once", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const smtp = await startSmtp({ parse: false });
+  const transport = createSmtpTransport({ url: smtp.url });
+  // An hour-long lease: anything not given back would be stuck for the test.
+  const make = () =>
+    new Sender({
+      kv,
+      transport,
+      mailFrom: "RT <no-reply@rt.test>",
+      appUrl: "http://app.test",
+      pollMs: 5,
+      ratePerSecond: 20,
+      leaseMs: 3600_000,
+    });
+  const first = make().start();
+  let second: Sender | undefined;
+  try {
+    const emails = Array.from({ length: 30 }, (_, i) => `g${i}@x.test`);
+    const { campaign } = await createDraft(kv, { username: "grace" }, {
+      subject: "S",
+      text: "x",
+      to: { emails },
+    });
+    await startSending(kv, "grace", campaign.id, 1000);
+    first.wake();
+    await smtp.waitFor(3);
+    await first.stop();
+    const atStop = smtp.mails.length;
+    assert(atStop < 30, `all mails went out before the stop (${atStop})`);
+    second = make().start();
+    await smtp.waitFor(30);
+    for (const e of emails) assertEquals(smtp.countFor(e), 1, e);
+  } finally {
+    await first.stop();
+    await second?.stop();
+    transport.close();
+    await smtp.close();
+    kv.close();
+  }
+});

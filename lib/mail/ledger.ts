@@ -263,3 +263,37 @@ export async function recordOutcomes(
   }
   return written;
 }
+
+/** Gives leased but unsent records back (graceful stop): queued, due now. */
+export async function releaseLeases(
+  kv: Deno.Kv,
+  items: Leased[],
+  now = Date.now(),
+): Promise<void> {
+  const at = new Date(now).toISOString();
+  for (let i = 0; i < items.length; i += CHECK_BATCH) {
+    const op = kv.atomic();
+    for (const l of items.slice(i, i + CHECK_BATCH)) {
+      const r = l.record;
+      op.check({
+        key: keys.rcpt(l.campaignId, r.rid),
+        versionstamp: l.versionstamp,
+      });
+      if (r.dueAt !== undefined) {
+        op.delete(keys.due(l.campaignId, r.dueAt, r.rid));
+      }
+      op.set(keys.due(l.campaignId, now, r.rid), null);
+      op.set(
+        keys.rcpt(l.campaignId, r.rid),
+        {
+          ...r,
+          status: "queued",
+          attempts: Math.max(0, r.attempts - 1),
+          dueAt: now,
+          updatedAt: at,
+        } satisfies LedgerRecord,
+      );
+    }
+    await retryLocked(() => op.commit()); // lost checks: the lease simply runs out
+  }
+}

@@ -20,6 +20,7 @@ import {
   leaseDue,
   type Outcome,
   recordOutcomes,
+  releaseLeases,
 } from "./ledger.ts";
 import { type Campaign, type CampaignProgress, keys } from "./model.ts";
 import { type MailTransport, SendError } from "./transport.ts";
@@ -94,11 +95,14 @@ export class Sender {
   #stopped = true;
   #loop?: Promise<void>;
   #signal?: () => void;
+  #buffer: Leased[] = [];
+  #pumpTimer?: ReturnType<typeof setTimeout>;
   #woken = false;
   #tokens = 0;
   #tokensAt = Date.now();
   #rr = 0;
   readonly #lastPublish = new Map<string, number>();
+  readonly #ticks = new Set<Promise<void>>();
   readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(options: SenderOptions) {
@@ -137,38 +141,49 @@ export class Sender {
     this.#stopped = true;
     this.wake();
     await this.#loop;
+    clearTimeout(this.#pumpTimer);
+    this.#pumpTimer = undefined;
+    const unsent = this.#buffer.splice(0);
+    await releaseLeases(this.#o.kv, unsent).catch((err) =>
+      console.error("mail sender: releasing leases failed", err)
+    );
     await Promise.all(this.#inflight.values());
+    await this.#flushing;
     await this.#flushing;
     for (const t of this.#timers.values()) clearTimeout(t);
     this.#timers.clear();
+    await Promise.all(this.#ticks);
+  }
+
+  /** Leased records kept ready so a freed slot never waits for KV. */
+  get #bufferTarget(): number {
+    const rate = this.#o.ratePerSecond;
+    return rate
+      ? Math.min(this.#o.concurrency, Math.max(1, Math.floor(rate)))
+      : this.#o.concurrency;
   }
 
   async #run(): Promise<void> {
     while (!this.#stopped) {
       this.#woken = false;
-      let dispatched = 0;
-      let waitMs = this.#o.pollMs;
-      const free = this.#o.concurrency - this.#inflight.size;
-      if (free > 0) {
-        const allowed = this.#takeTokens(free);
-        if (allowed > 0) {
-          try {
-            dispatched = await this.#fill(allowed);
-          } catch (err) {
-            console.error("mail sender: leasing failed", err);
-          }
-          this.#returnTokens(allowed - dispatched);
-        } else waitMs = Math.max(1, Math.ceil(1000 / this.#o.ratePerSecond));
+      let leased = 0;
+      const want = this.#bufferTarget - this.#buffer.length;
+      if (want > 0) {
+        try {
+          leased = await this.#fill(want);
+        } catch (err) {
+          console.error("mail sender: leasing failed", err);
+        }
       }
+      this.#pump();
       if (this.#stopped) break;
-      const full = this.#inflight.size >= this.#o.concurrency;
-      const woken = this.#woken;
-      this.#woken = false;
-      if ((dispatched === 0 && !woken) || full) {
+      const full = this.#buffer.length >= this.#bufferTarget;
+      if (this.#woken && !full) continue;
+      if (leased === 0 || full) {
         await new Promise<void>((resolve) => {
-          const t = full && dispatched > 0
+          const t = full
             ? undefined
-            : setTimeout(() => this.wake(), waitMs);
+            : setTimeout(() => this.wake(), this.#o.pollMs);
           this.#signal = () => {
             if (t !== undefined) clearTimeout(t);
             resolve();
@@ -176,6 +191,24 @@ export class Sender {
         });
       }
     }
+  }
+
+  /** Moves buffered records into free slots, within the rate limit. */
+  #pump(): void {
+    while (
+      !this.#stopped && this.#buffer.length &&
+      this.#inflight.size < this.#o.concurrency
+    ) {
+      if (!this.#takeTokens(1)) {
+        this.#pumpTimer ??= setTimeout(() => {
+          this.#pumpTimer = undefined;
+          this.#pump();
+        }, Math.max(1, Math.ceil(1000 / this.#o.ratePerSecond)));
+        break;
+      }
+      this.#dispatch(this.#buffer.shift()!);
+    }
+    if (this.#buffer.length < this.#bufferTarget) this.wake();
   }
 
   #takeTokens(want: number): number {
@@ -193,10 +226,6 @@ export class Sender {
     return n;
   }
 
-  #returnTokens(n: number): void {
-    if (this.#o.ratePerSecond && n > 0) this.#tokens += n;
-  }
-
   async #fill(max: number): Promise<number> {
     const { kv } = this.#o;
     const active: string[] = [];
@@ -206,10 +235,11 @@ export class Sender {
     if (!active.length) return 0;
     let n = 0;
     const skip = new Set(this.#inflight.keys());
+    for (const l of this.#buffer) skip.add(`${l.campaignId}/${l.record.rid}`);
     for (let i = 0; i < active.length && n < max; i++) {
       const id = active[(this.#rr + i) % active.length];
       const leased = await leaseDue(kv, id, max - n, this.#o.leaseMs, skip);
-      for (const l of leased) this.#dispatch(l);
+      this.#buffer.push(...leased);
       n += leased.length;
     }
     this.#rr++;
@@ -223,7 +253,7 @@ export class Sender {
     )
       .finally(() => {
         this.#inflight.delete(key);
-        this.wake();
+        this.#pump();
       });
     this.#inflight.set(key, p);
   }
@@ -290,46 +320,56 @@ export class Sender {
           console.error("mail sender: recording outcomes failed", err);
         }
         for (const b of batch) b.done();
-        const touched = new Set(batch.map((b) => b.leased.campaignId));
-        for (const id of touched) await this.#progress(id).catch(() => {});
+        for (const b of batch) this.#touch(b.leased.campaignId);
       }
     })().finally(() => {
       this.#flushing = undefined;
     });
   }
 
-  async #progress(id: string): Promise<void> {
-    const c = this.#campaigns.get(id);
-    if (!c) return;
+  /**
+   * Schedules a progress tick for a campaign: at most one per `progressMs`,
+   * off the send path. A tick finishes the campaign when nothing is pending
+   * and publishes its progress.
+   */
+  #touch(id: string): void {
+    if (this.#timers.has(id) || this.#stopped) return;
+    const wait = Math.max(
+      0,
+      (this.#lastPublish.get(id) ?? 0) + this.#o.progressMs - Date.now(),
+    );
+    this.#timers.set(
+      id,
+      setTimeout(() => {
+        // Unmarked before the tick runs: outcomes recorded meanwhile schedule another.
+        this.#timers.delete(id);
+        const run = this.#tick(id).catch((err) =>
+          console.error("mail sender: progress failed", err)
+        ).finally(() => this.#ticks.delete(run));
+        this.#ticks.add(run);
+      }, wait),
+    );
+  }
+
+  async #tick(id: string): Promise<void> {
+    this.#lastPublish.set(id, Date.now());
     const finished = await finishIfComplete(this.#o.kv, id);
     if (finished) {
-      const t = this.#timers.get(id);
-      if (t !== undefined) clearTimeout(t);
-      this.#timers.delete(id);
       this.#campaigns.delete(id);
       this.#lastPublish.delete(id);
-      publishProgress(this.#o.bus, c.campaign.owner, finished);
+      const owner = (await this.#o.kv.get<Campaign>(keys.campaign(id))).value
+        ?.owner;
+      if (owner) publishProgress(this.#o.bus, owner, finished);
       return;
     }
-    if (!this.#o.bus || this.#timers.has(id)) return;
-    const wait = (this.#lastPublish.get(id) ?? 0) + this.#o.progressMs -
-      Date.now();
-    const publish = async () => {
-      this.#timers.delete(id);
-      this.#lastPublish.set(id, Date.now());
-      const campaign =
-        (await this.#o.kv.get<Campaign>(keys.campaign(id))).value;
-      if (campaign) {
-        publishProgress(
-          this.#o.bus,
-          campaign.owner,
-          await progressOf(this.#o.kv, campaign),
-        );
-      }
-    };
-    if (wait <= 0) await publish();
-    else {
-      this.#timers.set(id, setTimeout(() => publish().catch(() => {}), wait));
+    if (!this.#o.bus) return;
+    const campaign = (await this.#o.kv.get<Campaign>(keys.campaign(id))).value;
+    if (campaign) {
+      publishProgress(
+        this.#o.bus,
+        campaign.owner,
+        await progressOf(this.#o.kv, campaign),
+      );
     }
   }
 }
