@@ -21,6 +21,10 @@ import { createSmtpTransport } from "../lib/mail/transport.ts";
 const COUNT = Number(Deno.args[0] ?? 10_000);
 const CONTROL_COUNT = Math.min(COUNT, 1_000);
 const POOL = { maxConnections: 5, maxMessages: 100 };
+/** Our sender's mails in flight (MAIL_CONCURRENCY); default the pool size. */
+const CONCURRENCY = Number(
+  Deno.env.get("BENCH_CONCURRENCY") ?? POOL.maxConnections,
+);
 const here = new URL(".", import.meta.url).pathname;
 
 /** Reads one line at a time from a byte stream. */
@@ -83,7 +87,7 @@ async function ours(port: number, count: number, noDelay: boolean) {
     transport,
     mailFrom: "RT Messenger <no-reply@bench.test>",
     appUrl: "http://localhost:8000",
-    concurrency: Number(Deno.env.get("BENCH_CONCURRENCY") ?? POOL.maxConnections),
+    concurrency: CONCURRENCY,
     pollMs: 5,
   });
   // A group of `count` contacts, as the address book would expand it.
@@ -146,28 +150,49 @@ async function nodeReference(port: number, count: number) {
   return JSON.parse(new TextDecoder().decode(out.stdout).trim());
 }
 
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 2);
 const sink = await startSink();
 try {
-  const before = await sink.count();
-  const node = await nodeReference(sink.port, COUNT);
-  const afterNode = await sink.count();
-  const deno = await ours(sink.port, COUNT, true);
-  const afterDeno = await sink.count();
+  // The machine may be shared: alternate the two sides and keep each one's best round.
+  let node = { perSecond: 0, node: "" };
+  let deno = { perSecond: 0, failed: 0, sent: 0 };
+  let accepted = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const before = await sink.count();
+    const n = await nodeReference(sink.port, COUNT);
+    const mid = await sink.count();
+    const d = await ours(sink.port, COUNT, true);
+    const after = await sink.count();
+    if (mid - before !== COUNT || after - mid !== COUNT) {
+      throw new Error(
+        `the sink accepted ${mid - before} and ${
+          after - mid
+        }, not ${COUNT} each`,
+      );
+    }
+    accepted += after - before;
+    console.log(
+      `  round ${round + 1}: node ${n.perSecond.toFixed(0)} mails/s, ours ${
+        d.perSecond.toFixed(0)
+      } mails/s`,
+    );
+    if (n.perSecond > node.perSecond) node = n;
+    if (d.perSecond > deno.perSecond) deno = d;
+  }
   const nagle = await ours(sink.port, CONTROL_COUNT, false);
   const fmt = (n: number) => n.toFixed(0).padStart(6);
   console.log(
-    `group mail, ${COUNT} personalised mails, pool ${POOL.maxConnections} connections × ${POOL.maxMessages} messages`,
+    `group mail, ${COUNT} personalised mails, pool ${POOL.maxConnections} connections × ${POOL.maxMessages} messages, ` +
+      `best of ${ROUNDS} (${accepted} mails accepted by the sink)`,
   );
   console.log(
-    `  plain nodemailer on Node ${node.node}: ${fmt(node.perSecond)} mails/s (${
-      afterNode - before
-    } accepted)`,
+    `  plain nodemailer on Node ${node.node}: ${fmt(node.perSecond)} mails/s`,
   );
   console.log(
     `  our sender on Deno ${Deno.version.deno}:       ${
       fmt(deno.perSecond)
-    } mails/s (${afterDeno - afterNode} accepted, ` +
-      `${deno.failed} failed, ledger in KV)`,
+    } mails/s ` +
+      `(ledger in KV, ${CONCURRENCY} in flight, ${deno.failed} failed)`,
   );
   console.log(
     `  ratio ours / node:            ${
