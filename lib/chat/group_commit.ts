@@ -43,8 +43,10 @@ export interface GroupCommitOptions {
   maxMessages?: number;
   /** Most distinct rooms per atomic (one check each; remote KV allows 10). */
   maxRooms?: number;
-  /** Budget for the summed size of values and keys, in bytes (KV: 800 KiB / 80 KiB). */
+  /** Budget for the summed size of values, in bytes (KV allows 800 KiB). */
   maxBytes?: number;
+  /** Budget for the summed size of keys, in bytes (KV allows 80 KiB). */
+  maxKeyBytes?: number;
   /** Commit attempts before a batch fails. */
   maxTries?: number;
   /** Called after every committed batch (for metrics and tests). */
@@ -53,7 +55,10 @@ export interface GroupCommitOptions {
 
 interface Pending {
   input: SendInput;
+  /** Upper bound of the bytes this send adds to the atomic's values. */
   size: number;
+  /** Upper bound of the bytes this send adds to the atomic's keys. */
+  keySize: number;
   resolve: (r: SendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -66,6 +71,7 @@ export class GroupCommitter {
   readonly #maxMessages: number;
   readonly #maxRooms: number;
   readonly #maxBytes: number;
+  readonly #maxKeyBytes: number;
   readonly #maxTries: number;
   readonly #onCommit?: (n: number) => void;
   #queue: Pending[] = [];
@@ -80,7 +86,8 @@ export class GroupCommitter {
     this.#kv = kv;
     this.#maxMessages = options.maxMessages ?? 200;
     this.#maxRooms = options.maxRooms ?? 10;
-    this.#maxBytes = options.maxBytes ?? 60_000 * 10;
+    this.#maxBytes = options.maxBytes ?? 700_000;
+    this.#maxKeyBytes = options.maxKeyBytes ?? 70_000;
     this.#maxTries = options.maxTries ?? 50;
     this.#onCommit = options.onCommit;
   }
@@ -94,10 +101,15 @@ export class GroupCommitter {
   send(input: SendInput): Promise<SendResult> {
     if (this.#closed) return Promise.reject(new Error("chat writer closed"));
     return new Promise((resolve, reject) => {
-      // Worst case: JSON of the message plus the keys of its 4 mutations.
-      const size = 3 * enc.encode(input.text).length + 4 * input.cid.length +
-        6 * (input.room.length + input.author.length) + 600;
-      this.#queue.push({ input, size, resolve, reject });
+      const cid = enc.encode(input.cid).length;
+      const author = enc.encode(input.author).length;
+      const room = enc.encode(input.room).length;
+      // Serialised message (text ≤ its UTF-8 size) + index values.
+      const size = enc.encode(input.text).length + 2 * cid + author +
+        2 * room + 400;
+      // Keys of the 4 mutations (+ the room counter, counted per message).
+      const keySize = 5 * room + 2 * author + cid + 160;
+      this.#queue.push({ input, size, keySize, resolve, reject });
       if (!this.#running) this.#running = this.#drain();
     });
   }
@@ -131,11 +143,14 @@ export class GroupCommitter {
     const batch: Pending[] = [];
     const rest: Pending[] = [];
     let bytes = 0;
+    let keyBytes = 0;
     for (const p of this.#queue) {
       const room = p.input.room;
       const fits = !skipped.has(room) &&
         batch.length < this.#maxMessages &&
-        (batch.length === 0 || bytes + p.size <= this.#maxBytes) &&
+        (batch.length === 0 ||
+          (bytes + p.size <= this.#maxBytes &&
+            keyBytes + p.keySize <= this.#maxKeyBytes)) &&
         (rooms.has(room) || rooms.size < this.#maxRooms);
       if (!fits) {
         // Once a room is skipped, its later sends wait too (keeps order).
@@ -146,6 +161,7 @@ export class GroupCommitter {
       rooms.add(room);
       batch.push(p);
       bytes += p.size;
+      keyBytes += p.keySize;
     }
     this.#queue = rest;
     return batch;
