@@ -47,7 +47,7 @@ function lastEditable(
 }
 
 /** The whole chat screen: sidebar, message pane, composer, dialogs. */
-export default function ChatApp(props: ChatAppProps) {
+export function ChatApp(props: ChatAppProps) {
   const { state, hydrated, loadingOlder, actions } = useChat({
     me: props.me,
     rooms: props.rooms,

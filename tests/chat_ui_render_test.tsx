@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { renderToString } from "preact-render-to-string";
-import ChatApp from "../islands/chat_app.tsx";
+import { ChatApp } from "../islands/chat_app.tsx";
 import type { Message, RoomSummary } from "../lib/chat/protocol.ts";
 
 const rooms: RoomSummary[] = [
