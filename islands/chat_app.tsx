@@ -25,6 +25,8 @@ export interface ChatAppProps {
   active: string | null;
   /** The first screen of the open room's history, ascending. */
   messages?: Message[];
+  /** The open room's latest seq when `messages` was read; omit for older pages. */
+  latestSeq?: number;
 }
 
 const onServer = typeof document === "undefined";
@@ -53,6 +55,7 @@ export function ChatApp(props: ChatAppProps) {
     rooms: props.rooms,
     active: props.active,
     messages: props.messages,
+    latestSeq: props.latestSeq,
   });
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [editing, setEditing] = useState<string | null>(null);

@@ -373,3 +373,31 @@ Deno.test("merge: merging keeps ascending unique seqs and the newest version", (
   assert.deepEqual(m.map((x) => x.seq), [1, 2, 3, 5, 6]);
   assert.equal(m[2].text, "e");
 });
+
+Deno.test("chat state: the server's latest seq is the resume point of a server-rendered room", () => {
+  const s = initialState({
+    me: "ann",
+    rooms,
+    active: "R1",
+    messages: [],
+    latestSeq: 0,
+    limit: 50,
+  });
+  assert.deepEqual(subscriptions(s)[0], {
+    type: "subscribe",
+    room: "R1",
+    after: 0,
+  });
+  const t = initialState({
+    me: "ann",
+    rooms,
+    active: "R1",
+    messages: [msg(7)],
+    latestSeq: 9,
+  });
+  assert.deepEqual(subscriptions(t)[0], {
+    type: "subscribe",
+    room: "R1",
+    after: 9,
+  });
+});

@@ -107,6 +107,8 @@ export function initialState(input: {
   active?: string | null;
   messages?: Message[];
   limit?: number;
+  /** The room's latest seq when `messages` was read (resume point). */
+  latestSeq?: number;
 }): ChatState {
   let s: ChatState = {
     me: input.me,
@@ -129,6 +131,10 @@ export function initialState(input: {
         mode: "initial",
         limit: input.limit ?? 50,
       });
+      const r = s.byRoom[input.active];
+      if (input.latestSeq !== undefined && input.latestSeq > r.lastSeq) {
+        s = withRoom(s, input.active, { ...r, lastSeq: input.latestSeq });
+      }
     }
   }
   return s;

@@ -35,6 +35,8 @@ export interface ChatInit {
   rooms: RoomSummary[];
   active: string | null;
   messages?: Message[];
+  /** The open room's latest seq when `messages` was read. */
+  latestSeq?: number;
 }
 
 function wsUrl(): string {
@@ -58,6 +60,7 @@ export function useChat(init: ChatInit) {
         active: i.active,
         messages: i.active ? i.messages ?? [] : undefined,
         limit: PAGE_SIZE,
+        latestSeq: i.latestSeq,
       }),
   );
   const [hydrated, setHydrated] = useState(false);
