@@ -35,6 +35,12 @@ export interface Config {
   maxBodyBytes: number;
   /** Largest accepted import body, in bytes. */
   maxImportBytes: number;
+  /** Failed logins per username per 15 minutes before 429. */
+  loginFailuresPerUser: number;
+  /** Failed logins per IP address per 15 minutes before 429. */
+  loginFailuresPerIp: number;
+  /** Sign-ups per IP address per hour before 429. */
+  signupsPerIpPerHour: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -85,6 +91,9 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     sessionTtlMs: int(env, "SESSION_TTL_HOURS", 24 * 14) * 3600_000,
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 1024 * 1024),
     maxImportBytes: int(env, "MAX_IMPORT_BYTES", 20 * 1024 * 1024),
+    loginFailuresPerUser: int(env, "LOGIN_FAILURES_PER_USER", 5),
+    loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
+    signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),
   };
 }
 

@@ -1,0 +1,25 @@
+/**
+ * RT Messenger entry point: opens KV, builds the app, serves it.
+ * @module
+ */
+import { createApp } from "./lib/app.ts";
+import { loadConfig } from "./lib/config.ts";
+import { openKv } from "./lib/kv.ts";
+
+const dev = Deno.args.includes("--dev");
+const config = loadConfig();
+const kv = await openKv(config.kvPath);
+const app = await createApp({
+  config,
+  kv,
+  dev,
+  assets: dev ? "memory" : "prebuilt",
+});
+Deno.serve({
+  port: config.port,
+  hostname: config.hostname,
+  onListen: ({ hostname, port }) =>
+    console.log(
+      `RT Messenger listening on http://${hostname}:${port} (${config.appUrl})`,
+    ),
+}, app.handler);

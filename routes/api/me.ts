@@ -1,0 +1,6 @@
+import type { Handlers } from "../../lib/web/types.ts";
+import { json } from "../../lib/web/error_response.ts";
+
+export const handler: Handlers = {
+  GET: (_req, ctx) => json({ username: ctx.state.user!.username }),
+};

@@ -1,0 +1,85 @@
+import { assertEquals } from "../helpers/assert.ts";
+import { browserTest } from "../helpers/browser.ts";
+import { uniqueName } from "../helpers/client.ts";
+import { startServer } from "../helpers/server.ts";
+
+browserTest(
+  "foundation: a visitor signs up through the form and the theme island reacts to a click",
+  async (browser) => {
+    const server = await startServer();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      await page.goto(server.url + "/signup");
+      await page.getByLabel("Username").fill(uniqueName("web"));
+      await page.getByLabel("Password").fill("a good password");
+      await page.getByRole("button", { name: "Sign up" }).click();
+      await page.waitForURL(server.url + "/");
+      await page.getByRole("heading", { name: /Welcome/ }).waitFor();
+      await page.locator("html[data-rt-hydrated]").waitFor({
+        state: "attached",
+      });
+      const toggle = page.locator("button.theme-toggle");
+      await toggle.waitFor();
+      // Hydrated: the button is enabled and reflects the current theme.
+      await page.waitForFunction(() =>
+        !document.querySelector<HTMLButtonElement>("button.theme-toggle")!
+          .disabled
+      );
+      const before = await toggle.getAttribute("aria-pressed");
+      await toggle.click();
+      const after = await toggle.getAttribute("aria-pressed");
+      assertEquals(before === "true" ? "false" : "true", after);
+      const theme = await page.evaluate(() =>
+        document.documentElement.dataset.theme
+      );
+      assertEquals(theme, after === "true" ? "dark" : "light");
+      assertEquals(errors, []);
+      if (Deno.env.get("SCREENSHOTS")) {
+        await page.screenshot({ path: "/tmp/home.png" });
+      }
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+browserTest(
+  "islands: a server-rendered island hydrates in place with its decoded props",
+  async (browser) => {
+    const server = await startServer({
+      root: new URL("../fixtures/site", import.meta.url).pathname,
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(server.url + "/");
+      await page.locator("html[data-rt-hydrated]").waitFor({
+        state: "attached",
+      });
+      await page.locator("#inc").click();
+      await page.waitForFunction(() =>
+        document.querySelector("#count")?.textContent === "4"
+      );
+      assertEquals(
+        await page.locator("#label").textContent(),
+        "</script><!-- <b>x</b>",
+      );
+      assertEquals(
+        await page.locator("#when").textContent(),
+        "2026-01-02T03:04:05.000Z",
+      );
+      assertEquals(
+        await page.locator(".counter").count(),
+        1,
+        "hydration did not duplicate the DOM",
+      );
+      assertEquals(errors, []);
+    } finally {
+      await server.close();
+    }
+  },
+);
