@@ -112,7 +112,7 @@ export class ChatHub {
   readonly #conns = new Set<Conn>();
   readonly #rooms = new Map<string, { conns: Set<Conn>; off: () => void }>();
   readonly #users = new Map<string, UserEntry>();
-  readonly #timer: number;
+  readonly #timer: ReturnType<typeof setInterval>;
   #sweeps = 0;
   readonly stats: HubStats = {
     sockets: 0,
