@@ -6,7 +6,7 @@ import {
   typingUsers,
 } from "../lib/chat_ui/state.ts";
 import { useChat } from "../lib/chat_ui/use_chat.ts";
-import { RoomSidebar } from "../components/chat/room_sidebar.tsx";
+import { LockIcon, RoomSidebar } from "../components/chat/room_sidebar.tsx";
 import { MessageList } from "../components/chat/message_list.tsx";
 import { Composer } from "../components/chat/composer.tsx";
 import {
@@ -159,7 +159,7 @@ export function ChatApp(props: ChatAppProps) {
                     {active.visibility === "direct"
                       ? "@"
                       : active.visibility === "private"
-                      ? "🔒"
+                      ? <LockIcon />
                       : "#"}
                   </span>
                   {active.name}

@@ -14,6 +14,18 @@ export interface RoomSidebarProps {
   interactive?: boolean;
 }
 
+/** A small padlock for private rooms (no emoji font needed). */
+export function LockIcon() {
+  return (
+    <svg class="chat-lock" viewBox="0 0 16 16" aria-hidden="true">
+      <path
+        fill="currentColor"
+        d="M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 1 0-4 0v2z"
+      />
+    </svg>
+  );
+}
+
 function RoomLink(
   { room, active, online, onOpen }: {
     room: RoomSummary;
@@ -44,7 +56,7 @@ function RoomLink(
           )
           : (
             <span class="chat-room-icon" aria-hidden="true">
-              {room.visibility === "private" ? "🔒" : "#"}
+              {room.visibility === "private" ? <LockIcon /> : "#"}
             </span>
           )}
         <span class="chat-room-name">{room.name}</span>

@@ -15,6 +15,7 @@ import {
 import type { ClientFrame, Message, RoomSummary } from "../chat/protocol.ts";
 import * as api from "./api.ts";
 import { ChatConnection } from "./connection.ts";
+import { PAGE_SIZE } from "./page_size.ts";
 import {
   type ChatState,
   initialState,
@@ -24,8 +25,6 @@ import {
   unsentMessages,
 } from "./state.ts";
 
-/** Messages per history page. */
-export const PAGE_SIZE = 50;
 /** At most one typing frame per this many ms. */
 const TYPING_EVERY_MS = 3000;
 
