@@ -41,6 +41,14 @@ export interface Config {
   loginFailuresPerIp: number;
   /** Sign-ups per IP address per hour before 429. */
   signupsPerIpPerHour: number;
+  /** Chat: sends a user may burst (CHAT_SEND_BURST, default 30). */
+  chatSendBurst: number;
+  /** Chat: sustained sends per second per user (CHAT_SEND_PER_SECOND, default 10). */
+  chatSendPerSecond: number;
+  /** Chat: bytes a socket may keep buffered before it counts as slow (CHAT_BUFFER_BYTES, default 1 MiB; 4× closes it at once). */
+  chatBufferBytes: number;
+  /** Chat: a socket silent this long is closed with 4000 (CHAT_IDLE_TIMEOUT_MS, default 75 s; clients ping every 30 s). */
+  chatIdleTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -91,6 +99,10 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     sessionTtlMs: int(env, "SESSION_TTL_HOURS", 24 * 14) * 3600_000,
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 1024 * 1024),
     maxImportBytes: int(env, "MAX_IMPORT_BYTES", 20 * 1024 * 1024),
+    chatSendBurst: int(env, "CHAT_SEND_BURST", 30),
+    chatSendPerSecond: int(env, "CHAT_SEND_PER_SECOND", 10),
+    chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
+    chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
     loginFailuresPerUser: int(env, "LOGIN_FAILURES_PER_USER", 5),
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),

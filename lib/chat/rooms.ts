@@ -13,7 +13,7 @@ import {
 } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { commitWithRetry, retryLocked } from "../kv.ts";
-import type { RoomSummary, Visibility } from "./protocol.ts";
+import { isId, type RoomSummary, type Visibility } from "./protocol.ts";
 import {
   dmKey,
   getManyChunked,
@@ -142,6 +142,7 @@ export async function requireMember(
   user: string,
   roomId: string,
 ): Promise<StoredRoom> {
+  if (!isId(roomId)) throw new NotFoundError("No such room.");
   const [room, member] = await kv.getMany<[StoredRoom, Membership]>([
     roomKey(roomId),
     memberKey(roomId, user),
@@ -178,6 +179,7 @@ export async function joinRoom(
   user: string,
   roomId: string,
 ): Promise<RoomView> {
+  if (!isId(roomId)) throw new NotFoundError("No such room.");
   const [room, member] = await kv.getMany<[StoredRoom, Membership]>([
     roomKey(roomId),
     memberKey(roomId, user),

@@ -256,3 +256,16 @@ export class RawWsClient {
     } catch { /* closed */ }
   }
 }
+
+/** Opens the chat socket of a signed-in test client (`origin` null sends none). */
+export async function chatSocket(
+  client: { base: string; cookieHeader: string },
+  origin: string | null = client.base,
+): Promise<ChatClient> {
+  const headers: Record<string, string> = { cookie: client.cookieHeader };
+  if (origin) headers.origin = origin;
+  return await ChatClient.open(
+    client.base.replace(/^http/, "ws") + "/api/ws",
+    headers,
+  );
+}
