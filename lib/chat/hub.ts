@@ -114,6 +114,8 @@ export class ChatHub {
   readonly #users = new Map<string, UserEntry>();
   readonly #timer: ReturnType<typeof setInterval>;
   #sweeps = 0;
+  #closed = false;
+  readonly #pending = new Set<Promise<void>>();
   readonly stats: HubStats = {
     sockets: 0,
     rooms: 0,
@@ -161,7 +163,7 @@ export class ChatHub {
       this.#conns.add(conn);
       this.#addUserConn(conn);
       this.#count();
-      this.#presence.connected(user).catch((e) => this.#log(e));
+      this.#background(this.#presence.connected(user));
     };
     if (socket.readyState === WebSocket.OPEN) open();
     else socket.addEventListener("open", open);
@@ -170,13 +172,24 @@ export class ChatHub {
     socket.addEventListener("error", () => this.#drop(conn));
   }
 
-  /** Closes every socket (1001) and stops timers. */
+  /** Closes every socket (1001), stops timers, waits for background work. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
     for (const conn of [...this.#conns]) {
       this.#closeConn(conn, CloseCode.goingAway, "Server shutting down.");
     }
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    this.#closed = true;
     await this.#presence.close();
+  }
+
+  /** Runs presence work in the background; close() waits for it. */
+  #background(p: Promise<void>): void {
+    if (this.#closed) return;
+    const tracked = p.catch((e) => this.#log(e)).finally(() =>
+      this.#pending.delete(tracked)
+    );
+    this.#pending.add(tracked);
   }
 
   // ---- frames in ----------------------------------------------------------
@@ -536,7 +549,7 @@ export class ChatHub {
     }
     this.#count();
     if (wasOpen) {
-      this.#presence.disconnected(conn.user).catch((e) => this.#log(e));
+      this.#background(this.#presence.disconnected(conn.user));
     }
   }
 
@@ -559,7 +572,7 @@ export class ChatHub {
       Math.floor(this.#o.presenceTtlMs / 3 / this.#o.sweepMs),
     );
     if (++this.#sweeps % refreshEvery === 0) {
-      this.#presence.refresh().catch((e) => this.#log(e));
+      this.#background(this.#presence.refresh());
     }
   }
 
