@@ -25,8 +25,8 @@ import {
   unsentMessages,
 } from "./state.ts";
 
-/** At most one typing frame per this many ms. */
-const TYPING_EVERY_MS = 3000;
+/** At most one typing frame per this many ms (the server forwards ≤ 1/s). */
+const TYPING_EVERY_MS = 2000;
 
 /** Input of {@link useChat} (the island's props). */
 export interface ChatInit {
@@ -210,7 +210,6 @@ export function useChat(init: ChatInit) {
     const cid = newCid();
     dispatch({ type: "send", room, cid, text, now: Date.now() });
     send({ type: "send", room, text, cid });
-    lastTyping.current = 0;
   }, []);
 
   const retry = useCallback((cid: string) => {
