@@ -135,17 +135,26 @@ Deno.test("chat state: an error frame with the cid marks the send failed; retry 
   assert.equal(shownMessages(s, "R1").length, 3);
 });
 
-Deno.test("chat state: a pending message without ack turns failed after the timeout", () => {
-  let s = reduce(start(), {
+Deno.test("chat state: a pending message without ack turns failed after the timeout, but only while connected", () => {
+  let s = reduce(start(), { type: "connection", status: "reconnecting" });
+  s = reduce(s, {
     type: "send",
     room: "R1",
     cid: "c1",
     text: "x",
     now: T0,
   });
-  s = reduce(s, { type: "tick", now: T0 + 1000, pendingTimeoutMs: 5000 });
+  s = reduce(s, { type: "tick", now: T0 + 60_000, pendingTimeoutMs: 5000 });
+  assert.equal(
+    shownMessages(s, "R1").at(-1)!.status,
+    "pending",
+    "offline: waits",
+  );
+  s = reduce(s, { type: "connection", status: "online" });
+  s = reduce(s, { type: "resent", cids: ["c1"], now: T0 + 61_000 });
+  s = reduce(s, { type: "tick", now: T0 + 62_000, pendingTimeoutMs: 5000 });
   assert.equal(shownMessages(s, "R1").at(-1)!.status, "pending");
-  s = reduce(s, { type: "tick", now: T0 + 5000, pendingTimeoutMs: 5000 });
+  s = reduce(s, { type: "tick", now: T0 + 66_000, pendingTimeoutMs: 5000 });
   assert.equal(shownMessages(s, "R1").at(-1)!.status, "failed");
 });
 

@@ -83,7 +83,11 @@ export type Action =
 
 /** How long a typing event shows, in ms. */
 export const TYPING_TTL_MS = 6000;
-/** A pending message not acknowledged after this long is marked failed. */
+/**
+ * A pending message not acknowledged this long after it was (re)sent on an
+ * open connection is marked failed. While disconnected it stays pending and
+ * is sent again, same cid, on reconnect.
+ */
 export const PENDING_TIMEOUT_MS = 15_000;
 /** At most this many messages are kept per room; older ones reload on scroll. */
 export const MAX_KEPT_PER_ROOM = 2000;
@@ -231,7 +235,8 @@ export function reduce(s: ChatState, a: Action): ChatState {
       let out = mapPending(
         s,
         (p) =>
-          p.status === "pending" && a.now - p.sentAt >= timeout
+          s.connection === "online" && p.status === "pending" &&
+            a.now - p.sentAt >= timeout
             ? { ...p, status: "failed", error: "Not delivered yet." }
             : p,
       );

@@ -91,6 +91,8 @@ export function useChat(init: ChatInit) {
 
   useEffect(() => {
     setHydrated(true);
+    const first = ref.current.rooms.find((r) => r.id === ref.current.active);
+    if (first) document.title = `${first.name} · RT Messenger`;
     const c = new ChatConnection({
       url: wsUrl(),
       onFrame: (frame) => dispatch({ type: "frame", frame, now: Date.now() }),

@@ -203,7 +203,7 @@ browserTest(
 );
 
 browserTest(
-  "chat ui: dialogs create rooms and DMs, unread badges count live, Shift+Enter adds a line, scrolling up loads older history",
+  "chat ui: dialogs create rooms and DMs, unread badges count live, Shift+Enter adds a line, scrolling up loads older history, own messages can be edited and deleted",
   async (browser) => {
     const server = await startServer();
     try {
@@ -304,6 +304,18 @@ browserTest(
       await edit.press("Enter");
       await b.page.getByRole("link", { name: "design" }).click();
       await waitForMessage(b.page, "second, edited (edited)");
+
+      // Ann deletes her first message (inline confirmation); Bob sees the tombstone.
+      const first = a.page.locator(".chat-msg", { hasText: "line one" });
+      await first.hover();
+      await first.getByRole("button", { name: /^Delete message/ }).click();
+      await first.getByRole("button", { name: "Delete", exact: true }).click();
+      await b.page.locator(".chat-msg.is-deleted", {
+        hasText: "This message was deleted.",
+      })
+        .waitFor();
+      assertEquals(await b.page.getByText("line one").count(), 0);
+      assertEquals(await b.page.title(), `design · RT Messenger`);
 
       assertEquals([...a.errors, ...b.errors], []);
       if (Deno.env.get("SCREENSHOTS")) {
