@@ -329,3 +329,44 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  "chat ui: a rate-limited send shows as failed with Retry, and Retry delivers it once",
+  async (browser) => {
+    const server = await startServer({
+      env: { CHAT_SEND_BURST: "1", CHAT_SEND_PER_SECOND: "1" },
+    });
+    try {
+      const ann = await signedInClient(server.url, uniqueName("ann"));
+      const room = await createRoom(ann, "slow", "public");
+      const a = await openAs(browser, server, ann, `/chat/${room}`);
+      await send(a.page, "first");
+      await send(a.page, "second");
+      const failed = a.page.locator(".chat-msg.is-failed", {
+        hasText: "second",
+      });
+      await failed.getByText(/Not sent: Too many messages/).waitFor();
+      await waitForMessage(a.page, "first");
+      // The bucket refills at 1/s; retry until the server accepts it.
+      for (let i = 0; i < 20 && await failed.count(); i++) {
+        await failed.getByRole("button", { name: "Retry" }).click();
+        // Pending until the server answers: an ack, or another error.
+        await a.page.waitForFunction(() =>
+          document.querySelectorAll(".chat-msg.is-pending").length === 0
+        );
+      }
+      await waitForMessage(a.page, "second");
+      assertEquals(await shownTexts(a.page), ["first", "second"]);
+      // A reload shows the same two messages from the server: nothing doubled.
+      await a.page.reload();
+      await a.page.locator("html[data-rt-hydrated]").waitFor({
+        state: "attached",
+      });
+      assertEquals(await shownTexts(a.page), ["first", "second"]);
+      assertEquals(a.errors, []);
+      await a.ctx.close();
+    } finally {
+      await server.close();
+    }
+  },
+);
