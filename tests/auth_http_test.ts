@@ -285,3 +285,24 @@ Deno.test("auth: the home page loads exactly one module script", async () => {
     );
   });
 });
+
+Deno.test("auth: login follows a same-origin next path and ignores open redirects", async () => {
+  await withServer(async (s) => {
+    const c = await new Client(s.url).signup(uniqueName("erin"), "password123");
+    const cases: [string, string][] = [
+      ["/chat?room=1", "/chat?room=1"],
+      ["//evil.example/x", "/"],
+      ["https://evil.example/", "/"],
+      ["/\\evil.example", "/"],
+      ["javascript:alert(1)", "/"],
+    ];
+    for (const [next, expected] of cases) {
+      const res = await c.fetch(`/login?next=${encodeURIComponent(next)}`, {
+        form: { username: c.username!, password: "password123" },
+      });
+      await res.body?.cancel();
+      assertEquals(res.status, 303, next);
+      assertEquals(res.headers.get("location"), expected, next);
+    }
+  });
+});
