@@ -1,7 +1,7 @@
 /** The chat WebSocket over the real server (DESIGN.md §9 frames). */
 import assert from "node:assert/strict";
 import { Client, signedInClient } from "./helpers/client.ts";
-import { startServer, type TestServer } from "./helpers/server.ts";
+import { startServer } from "./helpers/server.ts";
 import { ChatClient, chatSocket, RawWsClient } from "./helpers/chat_ws.ts";
 import { CloseCode } from "../lib/chat/protocol.ts";
 

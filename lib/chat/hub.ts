@@ -1,30 +1,23 @@
 /**
  * The chat hub: maps rooms to this instance's sockets over the EventBus
- * topics `room:<id>`, handles client frames, replays missed messages from the
- * log, and forwards `user:<username>` events to all of a user's sockets.
- *
- * Delivery per socket and room keeps `lastSeq`: a live message is sent only
- * when it is exactly the next seq; anything else triggers a catch-up read
- * from the log (the log is the truth, a broadcast only a hint), so a socket
- * never sees a gap or a duplicate.
- * Memory stays bounded: a socket whose `bufferedAmount` stays over
- * `softBufferBytes` for `slowConsumerMs`, or passes `hardBufferBytes`, is
- * closed with 4008; replays wait for the buffer to drain.
+ * topics `room:<id>`, handles client frames, forwards `user:<username>`
+ * events to all of a user's sockets, and enforces the socket limits
+ * (64 KiB frames → 1009, per-user send rate → `rate_limited`, heartbeat →
+ * 4000, slow consumers → 4008). Delivery and catch-up per socket live in
+ * {@link Connection}.
  * @module
  */
 import { AppError } from "../errors.ts";
 import type { BusEvent, EventBus } from "../events.ts";
+import { Connection } from "./connection.ts";
 import type { GroupCommitter } from "./group_commit.ts";
-import { deleteMessage, editMessage, readLog } from "./messages.ts";
+import { deleteMessage, editMessage } from "./messages.ts";
 import { Presence } from "./presence.ts";
 import {
   type ClientFrame,
   CloseCode,
-  type ErrorFrame,
   MAX_FRAME_BYTES,
-  type Message,
   parseClientFrame,
-  type ServerFrame,
 } from "./protocol.ts";
 import {
   latestSeq,
@@ -42,7 +35,7 @@ export interface HubOptions {
   hardBufferBytes?: number;
   /** How long a socket may stay over the soft bound (default 10 s). */
   slowConsumerMs?: number;
-  /** A socket silent this long is closed with 4000 (default 75 s; clients ping every 30 s). */
+  /** A socket silent this long is closed with 4000 (default 75 s). */
   idleTimeoutMs?: number;
   /** How often sockets are checked (default 1 s). */
   sweepMs?: number;
@@ -50,10 +43,12 @@ export interface HubOptions {
   sendBurst?: number;
   /** Sends per second per user, sustained (default 10). */
   sendPerSecond?: number;
-  /** A user's typing event is forwarded at most once per this (default 1 s). */
+  /** A socket's typing is forwarded at most once per this per room (default 1 s). */
   typingThrottleMs?: number;
-  /** Most rooms one socket may subscribe to (default 500). */
+  /** Most rooms one socket may follow (default 500). */
   maxRoomsPerSocket?: number;
+  /** Most frames waiting to be handled per socket (default 256). */
+  maxQueuedFrames?: number;
   /** Presence entry lifetime in KV (default 60 s). */
   presenceTtlMs?: number;
 }
@@ -63,30 +58,6 @@ export interface HubDeps {
   kv: Deno.Kv;
   bus: EventBus;
   writer: GroupCommitter;
-}
-
-interface RoomSub {
-  lastSeq: number;
-  replaying: boolean;
-  pending: BusEvent[];
-}
-
-interface Conn {
-  socket: WebSocket;
-  user: string;
-  lastSeen: number;
-  overSince: number;
-  rooms: Map<string, RoomSub>;
-  presenceSent: Map<string, boolean>;
-  typingAt: Map<string, number>;
-  chain: Promise<void>;
-  closed: boolean;
-}
-
-interface UserEntry {
-  conns: Set<Conn>;
-  bucket: TokenBucket;
-  unsubscribe: () => void;
 }
 
 /** Counters for tests, metrics and the benchmark. */
@@ -101,21 +72,28 @@ export interface HubStats {
   maxBuffered: number;
 }
 
-const PAGE = 200;
-const MAX_PENDING = 1000;
+const enc = new TextEncoder();
 
 /** Chat sockets of one instance. */
 export class ChatHub {
   readonly #deps: HubDeps;
   readonly #o: Required<HubOptions>;
   readonly #presence: Presence;
-  readonly #conns = new Set<Conn>();
-  readonly #rooms = new Map<string, { conns: Set<Conn>; off: () => void }>();
-  readonly #users = new Map<string, UserEntry>();
+  readonly #conns = new Set<Connection>();
+  readonly #rooms = new Map<
+    string,
+    { conns: Set<Connection>; off: () => void }
+  >();
+  readonly #users = new Map<
+    string,
+    { conns: Set<Connection>; off: () => void }
+  >();
+  /** Kept after a user's last socket closes, so reconnecting does not reset it. */
+  readonly #buckets = new Map<string, TokenBucket>();
   readonly #timer: ReturnType<typeof setInterval>;
+  readonly #pending = new Set<Promise<void>>();
   #sweeps = 0;
   #closed = false;
-  readonly #pending = new Set<Promise<void>>();
   readonly stats: HubStats = {
     sockets: 0,
     rooms: 0,
@@ -124,6 +102,15 @@ export class ChatHub {
     idleClosed: 0,
     tooBigClosed: 0,
     maxBuffered: 0,
+  };
+  readonly #hooks = {
+    stats: this.stats,
+    onSlow: (c: Connection) => this.#slow(c),
+    onError: (_c: Connection, err: unknown) => this.#log(err),
+    onBroken: (c: Connection, err: unknown) => {
+      this.#log(err);
+      this.#closeConn(c, 1011, "Catch-up failed; reconnect.");
+    },
   };
 
   constructor(deps: HubDeps, options: HubOptions = {}) {
@@ -138,6 +125,7 @@ export class ChatHub {
       sendPerSecond: 10,
       typingThrottleMs: 1_000,
       maxRoomsPerSocket: 500,
+      maxQueuedFrames: 256,
       presenceTtlMs: 60_000,
       ...options,
     };
@@ -147,27 +135,25 @@ export class ChatHub {
 
   /** Takes over a socket from `Deno.upgradeWebSocket` for signed-in `user`. */
   attach(socket: WebSocket, user: string): void {
-    const conn: Conn = {
+    const conn = new Connection(
       socket,
       user,
-      lastSeen: Date.now(),
-      overSince: 0,
-      rooms: new Map(),
-      presenceSent: new Map(),
-      typingAt: new Map(),
-      chain: Promise.resolve(),
-      closed: false,
-    };
+      this.#deps.kv,
+      this.#o,
+      this.#hooks,
+    );
     const open = () => {
-      if (conn.closed) return;
+      if (conn.closed || this.#closed) return;
       this.#conns.add(conn);
-      this.#addUserConn(conn);
-      this.#count();
+      this.#join(this.#users, `user:${user}`, user, conn, (ev) => {
+        const text = JSON.stringify(ev);
+        for (const c of this.#users.get(user)?.conns ?? []) c.sendText(text);
+      });
       this.#background(this.#presence.connected(user));
     };
     if (socket.readyState === WebSocket.OPEN) open();
     else socket.addEventListener("open", open);
-    socket.addEventListener("message", (e) => this.#onMessage(conn, e.data));
+    socket.addEventListener("message", (e) => this.#onFrame(conn, e.data));
     socket.addEventListener("close", () => this.#drop(conn));
     socket.addEventListener("error", () => this.#drop(conn));
   }
@@ -183,18 +169,9 @@ export class ChatHub {
     await this.#presence.close();
   }
 
-  /** Runs presence work in the background; close() waits for it. */
-  #background(p: Promise<void>): void {
-    if (this.#closed) return;
-    const tracked = p.catch((e) => this.#log(e)).finally(() =>
-      this.#pending.delete(tracked)
-    );
-    this.#pending.add(tracked);
-  }
-
   // ---- frames in ----------------------------------------------------------
 
-  #onMessage(conn: Conn, data: unknown): void {
+  #onFrame(conn: Connection, data: unknown): void {
     if (conn.closed) return;
     conn.lastSeen = Date.now();
     if (typeof data !== "string") {
@@ -204,7 +181,7 @@ export class ChatHub {
         ? data.size
         : 0;
       if (size > MAX_FRAME_BYTES) return this.#tooBig(conn);
-      return this.#send(conn, {
+      return conn.send({
         type: "error",
         code: "bad_frame",
         message: "Binary frames are not accepted; send JSON text.",
@@ -213,31 +190,39 @@ export class ChatHub {
     if (
       data.length > MAX_FRAME_BYTES ||
       (data.length * 3 > MAX_FRAME_BYTES &&
-        new TextEncoder().encode(data).length > MAX_FRAME_BYTES)
+        enc.encode(data).length > MAX_FRAME_BYTES)
     ) return this.#tooBig(conn);
     const parsed = parseClientFrame(data);
-    if (!parsed.ok) return this.#send(conn, parsed.error);
+    if (!parsed.ok) return conn.send(parsed.error);
     const frame = parsed.frame;
-    if (frame.type === "ping") return this.#send(conn, { type: "pong" });
-    if (frame.type === "send") {
-      const bucket = this.#users.get(conn.user)?.bucket;
-      if (bucket && !bucket.take()) {
-        return this.#send(conn, {
-          type: "error",
-          code: "rate_limited",
-          message: `Too many messages; wait ${bucket.retryAfter} s.`,
-          cid: frame.cid,
-        });
-      }
+    if (frame.type === "ping") return conn.send({ type: "pong" });
+    const cid = frame.type === "send" ? frame.cid : undefined;
+    if (frame.type === "send" && !this.#bucket(conn.user).take()) {
+      return conn.send({
+        type: "error",
+        code: "rate_limited",
+        message: `Too many messages; wait ${
+          this.#bucket(conn.user).retryAfter
+        } s.`,
+        cid,
+      });
     }
-    // One frame at a time per socket keeps a socket's sends in order.
-    conn.chain = conn.chain.then(() => this.#handle(conn, frame)).catch(
-      (err) =>
-        this.#sendError(conn, err, "cid" in frame ? frame.cid : undefined),
-    );
+    if (conn.queued >= this.#o.maxQueuedFrames) {
+      return conn.send({
+        type: "error",
+        code: "rate_limited",
+        message: "Too many frames waiting; slow down.",
+        cid,
+      });
+    }
+    conn.queued++;
+    conn.chain = conn.chain
+      .then(() => this.#handle(conn, frame))
+      .catch((err) => conn.sendError(err, cid))
+      .finally(() => conn.queued--);
   }
 
-  async #handle(conn: Conn, f: ClientFrame): Promise<void> {
+  async #handle(conn: Connection, f: ClientFrame): Promise<void> {
     const { kv, writer, bus } = this.#deps;
     if (conn.closed) return;
     switch (f.type) {
@@ -249,27 +234,22 @@ export class ChatHub {
         await requireMember(kv, conn.user, f.room);
         // Queue without waiting for the commit, so that this socket's next
         // frames can join the same batch; queue order keeps send order.
-        writer.send({
-          room: f.room,
-          author: conn.user,
-          text: f.text,
-          cid: f.cid,
-        }).then(({ message, duplicate }) => {
-          this.#send(conn, {
-            type: "ack",
-            cid: f.cid,
-            room: f.room,
-            id: message.id,
-            seq: message.seq,
-          });
-          if (!duplicate) {
-            bus.publish(`room:${f.room}`, {
-              type: "message",
-              room: f.room,
-              message,
+        const { room, text, cid } = f;
+        writer.send({ room, author: conn.user, text, cid }).then(
+          ({ message, duplicate }) => {
+            conn.send({
+              type: "ack",
+              cid,
+              room,
+              id: message.id,
+              seq: message.seq,
             });
-          }
-        }, (err) => this.#sendError(conn, err, f.cid));
+            if (!duplicate) {
+              bus.publish(`room:${room}`, { type: "message", room, message });
+            }
+          },
+          (err) => conn.sendError(err, cid),
+        );
         return;
       }
       case "edit":
@@ -283,12 +263,9 @@ export class ChatHub {
       }
       case "typing": {
         const now = Date.now();
-        if (now - (conn.typingAt.get(f.room) ?? 0) < this.#o.typingThrottleMs) {
-          return;
-        }
-        if (!conn.rooms.has(f.room)) {
-          await requireMember(kv, conn.user, f.room);
-        }
+        const last = conn.typingAt.get(f.room) ?? 0;
+        if (now - last < this.#o.typingThrottleMs) return;
+        if (!conn.rooms.has(f.room)) await requireMember(kv, conn.user, f.room);
         conn.typingAt.set(f.room, now);
         bus.publish(`room:${f.room}`, {
           type: "typing",
@@ -303,7 +280,7 @@ export class ChatHub {
     }
   }
 
-  async #subscribe(conn: Conn, room: string, after?: number): Promise<void> {
+  async #subscribe(conn: Connection, room: string, after?: number) {
     const { kv } = this.#deps;
     await requireMember(kv, conn.user, room);
     this.#unsubscribe(conn, room);
@@ -314,213 +291,86 @@ export class ChatHub {
         `A socket may follow at most ${this.#o.maxRoomsPerSocket} rooms.`,
       );
     }
-    const sub: RoomSub = { lastSeq: 0, replaying: true, pending: [] };
-    conn.rooms.set(room, sub);
-    this.#addRoomConn(room, conn); // live events now buffer in `pending`
+    // Follow first, so nothing committed from now on can be missed.
+    const sub = conn.follow(room);
+    this.#join(
+      this.#rooms,
+      `room:${room}`,
+      room,
+      conn,
+      (ev) => this.#onRoomEvent(room, ev),
+    );
     const latest = await latestSeq(kv, room);
-    sub.lastSeq = after === undefined ? latest : Math.min(after, latest);
-    await this.#catchUp(conn, room, sub, true);
+    await conn.start(
+      room,
+      sub,
+      after === undefined ? latest : Math.min(after, latest),
+    );
     const members = await listMemberNames(kv, room, 100);
     for (const user of await this.#presence.onlineAmong(members)) {
-      this.#deliverPresence(conn, { type: "presence", user, online: true });
+      conn.presence({ type: "presence", user, online: true });
     }
   }
 
-  #unsubscribe(conn: Conn, room: string): void {
-    if (!conn.rooms.delete(room)) return;
-    const entry = this.#rooms.get(room);
-    entry?.conns.delete(conn);
-    if (entry && entry.conns.size === 0) {
-      entry.off();
-      this.#rooms.delete(room);
-    }
-    this.#count();
+  #unsubscribe(conn: Connection, room: string): void {
+    if (conn.rooms.delete(room)) this.#leave(this.#rooms, room, conn);
   }
-
-  /**
-   * Reads the log after `sub.lastSeq` until caught up, then (first time)
-   * sends `subscribed`, then flushes buffered live events; repeats when a
-   * buffered event shows a new gap.
-   */
-  async #catchUp(
-    conn: Conn,
-    room: string,
-    sub: RoomSub,
-    first = false,
-  ): Promise<void> {
-    sub.replaying = true;
-    for (;;) {
-      for (;;) {
-        const page = await readLog(this.#deps.kv, room, {
-          after: sub.lastSeq,
-          limit: PAGE,
-        });
-        if (conn.closed || conn.rooms.get(room) !== sub) return;
-        for (const m of page) this.#sendMessage(conn, room, sub, m);
-        if (page.length < PAGE) break;
-        if (!(await this.#drain(conn))) return;
-      }
-      if (first) {
-        this.#send(conn, { type: "subscribed", room, seq: sub.lastSeq });
-        first = false;
-      }
-      const pending = sub.pending;
-      sub.pending = [];
-      let gap = -1;
-      for (let i = 0; i < pending.length && gap < 0; i++) {
-        const ev = pending[i];
-        if (ev.type === "message") {
-          const m = ev.message as Message;
-          if (m.seq > sub.lastSeq + 1) gap = i;
-          else this.#sendMessage(conn, room, sub, m);
-        } else this.#deliverOther(conn, ev);
-      }
-      if (gap < 0) break;
-      sub.pending = pending.slice(gap).concat(sub.pending);
-    }
-    sub.replaying = false;
-  }
-
-  // ---- frames out ---------------------------------------------------------
 
   #onRoomEvent(room: string, ev: BusEvent): void {
-    const entry = this.#rooms.get(room);
-    if (!entry) return;
     let text: string | undefined;
-    for (const conn of entry.conns) {
-      const sub = conn.rooms.get(room);
-      if (!sub || conn.closed) continue;
-      if (ev.type === "presence") {
-        this.#deliverPresence(conn, ev as unknown as ServerFrame);
-        continue;
-      }
-      if (sub.replaying) {
-        if (sub.pending.length < MAX_PENDING) sub.pending.push(ev);
-        // Overflowing messages are re-read from the log after the replay.
-        continue;
-      }
-      if (ev.type === "message") {
-        const m = ev.message as Message;
-        if (m.seq <= sub.lastSeq) continue;
-        if (m.seq > sub.lastSeq + 1) {
-          sub.pending.push(ev);
-          this.#catchUp(conn, room, sub).catch((e) => {
-            // The client reconnects and catches up with `after`.
-            this.#log(e);
-            this.#closeConn(conn, 1011, "Catch-up failed.");
-          });
-          continue;
-        }
-        sub.lastSeq = m.seq;
-        this.#sendText(conn, text ??= JSON.stringify(ev));
-      } else if (ev.type === "typing") {
-        if (ev.user !== conn.user) {
-          this.#sendText(conn, text ??= JSON.stringify(ev));
-        }
-      } else this.#sendText(conn, text ??= JSON.stringify(ev));
+    const encode = () => text ??= JSON.stringify(ev);
+    for (const conn of this.#rooms.get(room)?.conns ?? []) {
+      conn.deliver(room, ev, encode);
     }
-  }
-
-  #sendMessage(conn: Conn, room: string, sub: RoomSub, m: Message): void {
-    if (m.seq <= sub.lastSeq) return;
-    sub.lastSeq = m.seq;
-    this.#send(conn, { type: "message", room, message: m });
-  }
-
-  #deliverOther(conn: Conn, ev: BusEvent): void {
-    if (ev.type === "typing" && ev.user === conn.user) return;
-    this.#sendText(conn, JSON.stringify(ev));
-  }
-
-  #deliverPresence(conn: Conn, ev: ServerFrame): void {
-    if (ev.type !== "presence") return;
-    if (conn.presenceSent.get(ev.user) === ev.online) return;
-    conn.presenceSent.set(ev.user, ev.online);
-    this.#send(conn, ev);
-  }
-
-  #send(conn: Conn, frame: ServerFrame): void {
-    this.#sendText(conn, JSON.stringify(frame));
-  }
-
-  #sendText(conn: Conn, text: string): void {
-    if (conn.closed || conn.socket.readyState !== WebSocket.OPEN) return;
-    conn.socket.send(text);
-    const buffered = conn.socket.bufferedAmount;
-    if (buffered > this.stats.maxBuffered) this.stats.maxBuffered = buffered;
-    if (buffered > this.#o.hardBufferBytes) return this.#slow(conn);
-    if (buffered > this.#o.softBufferBytes) {
-      if (!conn.overSince) conn.overSince = Date.now();
-    } else conn.overSince = 0;
-  }
-
-  #sendError(conn: Conn, err: unknown, cid?: string): void {
-    const frame: ErrorFrame = err instanceof AppError
-      ? { type: "error", code: err.code, message: err.message }
-      : { type: "error", code: "internal", message: "Something went wrong." };
-    if (!(err instanceof AppError)) this.#log(err);
-    if (cid !== undefined) frame.cid = cid;
-    this.#send(conn, frame);
-  }
-
-  /** Waits until the socket's buffer is under the soft bound; false if closed. */
-  async #drain(conn: Conn): Promise<boolean> {
-    const start = Date.now();
-    while (
-      !conn.closed && conn.socket.bufferedAmount > this.#o.softBufferBytes
-    ) {
-      if (Date.now() - start > this.#o.slowConsumerMs) {
-        this.#slow(conn);
-        return false;
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    return !conn.closed;
   }
 
   // ---- bookkeeping --------------------------------------------------------
 
-  #addRoomConn(room: string, conn: Conn): void {
-    let entry = this.#rooms.get(room);
+  #bucket(user: string): TokenBucket {
+    let b = this.#buckets.get(user);
+    if (!b) {
+      b = new TokenBucket(this.#o.sendBurst, this.#o.sendPerSecond);
+      this.#buckets.set(user, b);
+    }
+    return b;
+  }
+
+  #join(
+    map: Map<string, { conns: Set<Connection>; off: () => void }>,
+    topic: string,
+    key: string,
+    conn: Connection,
+    listener: (ev: BusEvent) => void,
+  ): void {
+    let entry = map.get(key);
     if (!entry) {
-      const off = this.#deps.bus.subscribe(
-        `room:${room}`,
-        (ev) => this.#onRoomEvent(room, ev),
-      );
-      this.#rooms.set(room, entry = { conns: new Set(), off });
+      const off = this.#deps.bus.subscribe(topic, listener);
+      map.set(key, entry = { conns: new Set(), off });
     }
     entry.conns.add(conn);
     this.#count();
   }
 
-  #addUserConn(conn: Conn): void {
-    let entry = this.#users.get(conn.user);
-    if (!entry) {
-      const unsubscribe = this.#deps.bus.subscribe(
-        `user:${conn.user}`,
-        (ev) => {
-          const text = JSON.stringify(ev);
-          for (const c of this.#users.get(conn.user)?.conns ?? []) {
-            this.#sendText(c, text);
-          }
-        },
-      );
-      entry = {
-        conns: new Set(),
-        bucket: new TokenBucket(this.#o.sendBurst, this.#o.sendPerSecond),
-        unsubscribe,
-      };
-      this.#users.set(conn.user, entry);
+  #leave(
+    map: Map<string, { conns: Set<Connection>; off: () => void }>,
+    key: string,
+    conn: Connection,
+  ): void {
+    const entry = map.get(key);
+    if (entry?.conns.delete(conn) && entry.conns.size === 0) {
+      entry.off();
+      map.delete(key);
     }
-    entry.conns.add(conn);
+    this.#count();
   }
 
-  #tooBig(conn: Conn): void {
+  #tooBig(conn: Connection): void {
     this.stats.tooBigClosed++;
     this.#closeConn(conn, CloseCode.tooBig, "Frame over 64 KiB.");
   }
 
-  #slow(conn: Conn): void {
+  #slow(conn: Connection): void {
+    if (conn.closed) return;
     this.stats.slowClosed++;
     this.#closeConn(
       conn,
@@ -529,7 +379,7 @@ export class ChatHub {
     );
   }
 
-  #closeConn(conn: Conn, code: number, reason: string): void {
+  #closeConn(conn: Connection, code: number, reason: string): void {
     if (conn.closed) return;
     try {
       conn.socket.close(code, reason);
@@ -537,20 +387,13 @@ export class ChatHub {
     this.#drop(conn);
   }
 
-  #drop(conn: Conn): void {
+  #drop(conn: Connection): void {
     if (conn.closed) return;
     conn.closed = true;
     for (const room of [...conn.rooms.keys()]) this.#unsubscribe(conn, room);
-    const wasOpen = this.#conns.delete(conn);
-    const entry = this.#users.get(conn.user);
-    if (entry?.conns.delete(conn) && entry.conns.size === 0) {
-      entry.unsubscribe();
-      this.#users.delete(conn.user);
-    }
-    this.#count();
-    if (wasOpen) {
-      this.#background(this.#presence.disconnected(conn.user));
-    }
+    if (!this.#conns.delete(conn)) return;
+    this.#leave(this.#users, conn.user, conn);
+    this.#background(this.#presence.disconnected(conn.user));
   }
 
   #sweep(): void {
@@ -559,21 +402,32 @@ export class ChatHub {
       if (now - conn.lastSeen > this.#o.idleTimeoutMs) {
         this.stats.idleClosed++;
         this.#closeConn(conn, CloseCode.heartbeatTimeout, "No heartbeat.");
-      } else if (conn.socket.bufferedAmount <= this.#o.softBufferBytes) {
-        conn.overSince = 0;
-      } else if (!conn.overSince) {
-        conn.overSince = now;
-      } else if (now - conn.overSince > this.#o.slowConsumerMs) {
-        this.#slow(conn);
+      } else if (conn.isSlow(now)) this.#slow(conn);
+    }
+    if (
+      ++this.#sweeps % Math.max(1, Math.floor(10_000 / this.#o.sweepMs)) === 0
+    ) {
+      // Forget full buckets of users without sockets (bounded memory).
+      for (const [user, b] of this.#buckets) {
+        if (!this.#users.has(user) && b.full) this.#buckets.delete(user);
       }
     }
     const refreshEvery = Math.max(
       1,
       Math.floor(this.#o.presenceTtlMs / 3 / this.#o.sweepMs),
     );
-    if (++this.#sweeps % refreshEvery === 0) {
+    if (this.#sweeps % refreshEvery === 0) {
       this.#background(this.#presence.refresh());
     }
+  }
+
+  /** Runs presence work in the background; close() waits for it. */
+  #background(p: Promise<void>): void {
+    if (this.#closed) return;
+    const tracked = p.catch((e) => this.#log(e)).finally(() =>
+      this.#pending.delete(tracked)
+    );
+    this.#pending.add(tracked);
   }
 
   #count(): void {

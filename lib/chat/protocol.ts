@@ -16,6 +16,11 @@ export const MAX_ID_LENGTH = 64;
 /** Largest `limit` for history pages. */
 export const MAX_HISTORY_LIMIT = 200;
 
+/** Clients send `{"type":"ping"}` this often; silent sockets are closed (4000). */
+export const PING_INTERVAL_MS = 30_000;
+/** A `typing` event shows for this long unless renewed (the server forwards at most one per second per user and room). */
+export const TYPING_TTL_MS = 5_000;
+
 /** WebSocket close codes used by the server. */
 export const CloseCode = {
   /** Normal close (server shutting down, logout). */

@@ -29,6 +29,13 @@ export class TokenBucket {
     return true;
   }
 
+  /** True when the bucket has refilled completely (safe to forget). */
+  get full(): boolean {
+    const t = this.now();
+    return this.#tokens + ((t - this.#at) / 1000) * this.perSecond >=
+      this.burst;
+  }
+
   /** Seconds until the next token (0 when one is available). */
   get retryAfter(): number {
     return this.#tokens >= 1 || this.perSecond <= 0
