@@ -6,7 +6,11 @@
  * so the caller can subscribe with `after` = the last seq it has seen.
  * @module
  */
-import type { ClientFrame, ServerFrame } from "../chat/protocol.ts";
+import {
+  type ClientFrame,
+  PING_INTERVAL_MS,
+  type ServerFrame,
+} from "../chat/protocol.ts";
 import type { ConnectionStatus } from "./state.ts";
 
 /** Options for {@link ChatConnection}. */
@@ -21,7 +25,7 @@ export interface ConnectionOptions {
   baseDelayMs?: number;
   /** Longest retry delay, ms (default 15000). */
   maxDelayMs?: number;
-  /** Ping interval, ms (default 25000); no frame for two intervals drops the socket. */
+  /** Ping interval, ms (default PING_INTERVAL_MS); no frame for two intervals drops the socket. */
   heartbeatMs?: number;
   /** Random source for jitter, [0, 1). */
   random?: () => number;
@@ -57,7 +61,7 @@ export class ChatConnection {
     this.#opts = {
       baseDelayMs: 500,
       maxDelayMs: 15_000,
-      heartbeatMs: 25_000,
+      heartbeatMs: PING_INTERVAL_MS,
       random: Math.random,
       ...opts,
     };

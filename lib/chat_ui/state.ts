@@ -5,7 +5,12 @@
  * presence. No DOM, no sockets: the island feeds actions in.
  * @module
  */
-import type { Message, RoomSummary, ServerFrame } from "../chat/protocol.ts";
+import {
+  type Message,
+  type RoomSummary,
+  type ServerFrame,
+  TYPING_TTL_MS,
+} from "../chat/protocol.ts";
 import { insertBySeq, mergeBySeq } from "./merge.ts";
 
 /** A message being sent: shown at the bottom until acknowledged. */
@@ -81,8 +86,8 @@ export type Action =
   | { type: "read"; room: string; seq: number }
   | { type: "notice"; text: string };
 
-/** How long a typing event shows, in ms. */
-export const TYPING_TTL_MS = 6000;
+/** How long a typing event shows, in ms (the protocol's typing lifetime). */
+export { TYPING_TTL_MS };
 /**
  * A pending message not acknowledged this long after it was (re)sent on an
  * open connection is marked failed. While disconnected it stays pending and
