@@ -184,6 +184,7 @@ export function ChatApp(props: ChatAppProps) {
                 ref={scroller}
                 onScroll={onScroll}
                 tabIndex={0}
+                role="region"
                 aria-label="Messages"
               >
                 <div class="chat-scroll-inner">

@@ -347,6 +347,9 @@ browserTest(
       });
       await failed.getByText(/Not sent: Too many messages/).waitFor();
       await waitForMessage(a.page, "first");
+      if (Deno.env.get("SCREENSHOTS")) {
+        await a.page.screenshot({ path: "/tmp/chat-e2e-failed.png" });
+      }
       // The bucket refills at 1/s; retry until the server accepts it.
       for (let i = 0; i < 20 && await failed.count(); i++) {
         await failed.getByRole("button", { name: "Retry" }).click();
