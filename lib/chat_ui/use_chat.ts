@@ -91,8 +91,6 @@ export function useChat(init: ChatInit) {
 
   useEffect(() => {
     setHydrated(true);
-    const first = ref.current.rooms.find((r) => r.id === ref.current.active);
-    if (first) document.title = `${first.name} · RT Messenger`;
     const c = new ChatConnection({
       url: wsUrl(),
       onFrame: (frame) => dispatch({ type: "frame", frame, now: Date.now() }),
@@ -142,6 +140,15 @@ export function useChat(init: ChatInit) {
     };
   }, []);
 
+  // The tab title names the open room and counts unread messages elsewhere.
+  const unread = state.rooms.reduce((n, r) => n + r.unread, 0);
+  const activeName = state.rooms.find((r) => r.id === state.active)?.name;
+  useEffect(() => {
+    document.title = `${unread ? `(${unread}) ` : ""}${
+      activeName ?? "Chat"
+    } · RT Messenger`;
+  }, [unread, activeName]);
+
   // Tell the server what we have read while the page is visible.
   useEffect(() => {
     const report = () => {
@@ -158,7 +165,6 @@ export function useChat(init: ChatInit) {
 
   const open = useCallback(async (id: string | null, push = true) => {
     dispatch({ type: "open", room: id });
-    const room = ref.current.rooms.find((r) => r.id === id);
     if (push) {
       history.pushState(
         null,
@@ -166,9 +172,6 @@ export function useChat(init: ChatInit) {
         id ? `/chat/${encodeURIComponent(id)}` : "/chat",
       );
     }
-    document.title = room
-      ? `${room.name} · RT Messenger`
-      : "Chat · RT Messenger";
     if (!id || ref.current.byRoom[id]?.loaded) return;
     try {
       const messages = await api.history(id, { limit: PAGE_SIZE });

@@ -267,6 +267,9 @@ browserTest(
       await send(a.page, "second");
       await designLink.locator(".chat-badge").filter({ hasText: /^2/ })
         .waitFor();
+      await b.page.waitForFunction(() =>
+        document.title === "(2) Chat · RT Messenger"
+      );
 
       // Opening the room shows the messages and clears the badge.
       await designLink.click();
@@ -315,7 +318,9 @@ browserTest(
       })
         .waitFor();
       assertEquals(await b.page.getByText("line one").count(), 0);
-      assertEquals(await b.page.title(), `design · RT Messenger`);
+      await b.page.waitForFunction(() =>
+        document.title === "design · RT Messenger"
+      );
 
       assertEquals([...a.errors, ...b.errors], []);
       if (Deno.env.get("SCREENSHOTS")) {
