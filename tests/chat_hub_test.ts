@@ -212,7 +212,8 @@ Deno.test("hub: a slow consumer is closed with 4008 and buffered memory stays bo
     for (const ack of await Promise.all(batch)) assert.equal(ack.type, "ack");
     assert.ok(i < 100_000, "the slow consumer was never closed");
   }
-  assert.ok(h.hub.stats.maxBuffered <= hard + 64 * 1024);
+  // Hard bound + less than 48 KiB between checks + one frame.
+  assert.ok(h.hub.stats.maxBuffered <= hard + 128 * 1024);
   assert.equal(h.hub.stats.sockets, 1); // only alice is left
   // alice is unaffected.
   assert.equal((await a.sendMessage(h.room, "still here", "last")).type, "ack");
