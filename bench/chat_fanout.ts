@@ -27,7 +27,7 @@ const RECEIVERS = arg("receivers", 50);
 const MESSAGES = arg("messages", 2000); // per sender
 const WINDOW = arg("window", 32);
 const WRITES = arg("writes", 20000);
-const WORKERS = arg("workers", 4);
+const WORKERS = arg("workers", 2);
 
 interface Result {
   seconds: number;

@@ -287,3 +287,49 @@ Deno.test("chat ws: the send rate limit answers rate_limited with the cid", asyn
   ]);
   assert.equal((await history(t.a, t.room)).length, 3);
 });
+
+Deno.test("chat ws: bus events for user:<name> (e.g. campaign progress) reach all of that user's sockets only", async () => {
+  await using t = await setup();
+  const a1 = await t.socket(t.a);
+  const a2 = await t.socket(t.a);
+  const wb = await t.socket(t.b);
+  // Every socket is registered once it has answered a frame.
+  for (const ws of [a1, a2, wb]) {
+    ws.send({ type: "ping" });
+    await ws.nextOf("pong");
+  }
+  const event = { type: "campaign", id: "C1", status: "sending", sent: 2 };
+  t.server.app.deps.bus.publish(`user:${t.a.username}`, event);
+  assert.deepEqual(await a1.nextOf("campaign"), event);
+  assert.deepEqual(await a2.nextOf("campaign"), event);
+  wb.send({ type: "ping" });
+  await wb.nextOf("pong");
+  assert.ok(!wb.inbox.some((f) => f.type === "campaign"));
+});
+
+Deno.test("chat ws: presence follows a user's sockets and typing reaches the other member", async () => {
+  await using t = await setup();
+  const wb = await t.socket(t.b);
+  await wb.subscribe(t.room);
+  const wa = await t.socket(t.a);
+  const isA = (f: { type: string; user?: string }) =>
+    f.type === "presence" && f.user === t.a.username;
+  assert.equal((await wb.next(isA, "a online")).online, true);
+  await wa.subscribe(t.room);
+  // a sees b online when subscribing.
+  assert.equal(
+    (await wa.next((f) => f.type === "presence" && f.user === t.b.username))
+      .online,
+    true,
+  );
+  wa.send({ type: "typing", room: t.room });
+  assert.deepEqual(await wb.nextOf("typing", t.room), {
+    type: "typing",
+    room: t.room,
+    user: t.a.username,
+  });
+  await wa.close();
+  assert.equal((await wb.next(isA, "a offline")).online, false);
+  // Neither presence nor typing is stored as a message.
+  assert.deepEqual(await history(t.b, t.room), []);
+});

@@ -20,6 +20,12 @@ import type {
 
 const PAGE = 200;
 const MAX_PENDING = 1000;
+/**
+ * Reading `bufferedAmount` costs about as much as a send, so it is read after
+ * every 16 Ki characters sent (and by the hub's sweep). A socket can thus
+ * pass the hard bound by at most ~48 KiB plus one frame before it is closed.
+ */
+const CHECK_EVERY_CHARS = 16 * 1024;
 
 /** Buffer bounds of a connection. */
 export interface BufferLimits {
@@ -60,6 +66,7 @@ export class Connection {
   chain: Promise<void> = Promise.resolve();
   /** Frames waiting in `chain`. */
   queued = 0;
+  #unchecked = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -78,6 +85,9 @@ export class Connection {
   sendText(text: string): void {
     if (this.closed || this.socket.readyState !== WebSocket.OPEN) return;
     this.socket.send(text);
+    this.#unchecked += text.length;
+    if (this.#unchecked < CHECK_EVERY_CHARS) return;
+    this.#unchecked = 0;
     const buffered = this.socket.bufferedAmount;
     if (buffered > this.hooks.stats.maxBuffered) {
       this.hooks.stats.maxBuffered = buffered;
