@@ -378,3 +378,44 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  "chat ui: on a phone the room list and the room take turns on screen",
+  async (browser) => {
+    const server = await startServer();
+    try {
+      const ann = await signedInClient(server.url, uniqueName("ann"));
+      const room = await createRoom(ann, "pocket", "public");
+      const a = await openAs(browser, server, ann, `/chat/${room}`, {
+        width: 390,
+        height: 844,
+      });
+      const sidebar = a.page.locator(".chat-sidebar");
+      const composer = a.page.locator("#chat-input");
+      assertEquals(await sidebar.isVisible(), false);
+      assertEquals(await composer.isVisible(), true);
+      // The composer fits the screen without horizontal scrolling.
+      const box = (await composer.boundingBox())!;
+      assert(box.x >= 0 && box.x + box.width <= 390);
+      assertEquals(
+        await a.page.evaluate(() =>
+          document.documentElement.scrollWidth <= 390
+        ),
+        true,
+      );
+      await a.page.getByRole("link", { name: "Rooms" }).click();
+      await sidebar.waitFor({ state: "visible" });
+      assertEquals(await composer.isVisible(), false);
+      assert(a.page.url().endsWith("/chat"));
+      await a.page.locator(`a[data-room="${room}"]`).click();
+      await composer.waitFor({ state: "visible" });
+      assertEquals(await sidebar.isVisible(), false);
+      await send(a.page, "from my phone");
+      await waitForMessage(a.page, "from my phone");
+      assertEquals(a.errors, []);
+      await a.ctx.close();
+    } finally {
+      await server.close();
+    }
+  },
+);
