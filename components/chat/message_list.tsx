@@ -93,7 +93,12 @@ function Item(
   if (m.status) cls.push("is-" + m.status);
   if (m.deleted) cls.push("is-deleted");
   return (
-    <li class={cls.join(" ")} data-seq={m.seq} data-id={m.id}>
+    <li
+      class={cls.join(" ")}
+      data-seq={m.seq}
+      data-id={m.id}
+      tabIndex={canChange ? -1 : undefined}
+    >
       <div class={"chat-msg-meta" + (continued ? " sr-only" : "")}>
         <span class="chat-author">{m.author}</span>{" "}
         <time
