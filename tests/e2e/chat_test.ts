@@ -380,7 +380,7 @@ browserTest(
 );
 
 browserTest(
-  "chat ui: on a phone the room list and the room take turns on screen",
+  "chat ui: on a phone the room list and the room take turns on screen, with Back and Forward working",
   async (browser) => {
     const server = await startServer();
     try {
@@ -411,6 +411,12 @@ browserTest(
       await composer.waitFor({ state: "visible" });
       assertEquals(await sidebar.isVisible(), false);
       await send(a.page, "from my phone");
+      await waitForMessage(a.page, "from my phone");
+      // The browser's Back button returns to the room list, Forward to the room.
+      await a.page.goBack();
+      await sidebar.waitFor({ state: "visible" });
+      await a.page.goForward();
+      await composer.waitFor({ state: "visible" });
       await waitForMessage(a.page, "from my phone");
       assertEquals(a.errors, []);
       await a.ctx.close();
