@@ -9,9 +9,9 @@
  */
 import { AppError } from "../errors.ts";
 import type { BusEvent, EventBus } from "../events.ts";
+import * as actions from "./actions.ts";
 import { Connection } from "./connection.ts";
 import type { GroupCommitter } from "./group_commit.ts";
-import { deleteMessage, editMessage } from "./messages.ts";
 import { Presence } from "./presence.ts";
 import {
   type ClientFrame,
@@ -19,57 +19,17 @@ import {
   MAX_FRAME_BYTES,
   parseClientFrame,
 } from "./protocol.ts";
-import {
-  latestSeq,
-  listMemberNames,
-  markRead,
-  requireMember,
-} from "./rooms.ts";
+import { latestSeq, listMemberNames, requireMember } from "./rooms.ts";
 import { TokenBucket } from "./token_bucket.ts";
+import { HUB_DEFAULTS, type HubOptions, type HubStats } from "./hub_options.ts";
 
-/** Tunables; defaults suit production, tests shrink them. */
-export interface HubOptions {
-  /** Buffered bytes a socket may keep for a while (default 1 MiB). */
-  softBufferBytes?: number;
-  /** Buffered bytes that close a socket at once (default 4 MiB). */
-  hardBufferBytes?: number;
-  /** How long a socket may stay over the soft bound (default 10 s). */
-  slowConsumerMs?: number;
-  /** A socket silent this long is closed with 4000 (default 75 s). */
-  idleTimeoutMs?: number;
-  /** How often sockets are checked (default 1 s). */
-  sweepMs?: number;
-  /** Send burst per user (default 30). */
-  sendBurst?: number;
-  /** Sends per second per user, sustained (default 10). */
-  sendPerSecond?: number;
-  /** A socket's typing is forwarded at most once per this per room (default 1 s). */
-  typingThrottleMs?: number;
-  /** Most rooms one socket may follow (default 500). */
-  maxRoomsPerSocket?: number;
-  /** Most frames waiting to be handled per socket (default 256). */
-  maxQueuedFrames?: number;
-  /** Presence entry lifetime in KV (default 60 s). */
-  presenceTtlMs?: number;
-}
+export type { HubOptions, HubStats };
 
 /** What the hub needs from the app. */
 export interface HubDeps {
   kv: Deno.Kv;
   bus: EventBus;
   writer: GroupCommitter;
-}
-
-/** Counters for tests, metrics and the benchmark. */
-export interface HubStats {
-  sockets: number;
-  rooms: number;
-  users: number;
-  slowClosed: number;
-  idleClosed: number;
-  tooBigClosed: number;
-  /** Highest `bufferedAmount` seen on any socket right after a send. */
-  maxBuffered: number;
 }
 
 const enc = new TextEncoder();
@@ -115,20 +75,7 @@ export class ChatHub {
 
   constructor(deps: HubDeps, options: HubOptions = {}) {
     this.#deps = deps;
-    this.#o = {
-      softBufferBytes: 1 << 20,
-      hardBufferBytes: 4 << 20,
-      slowConsumerMs: 10_000,
-      idleTimeoutMs: 75_000,
-      sweepMs: 1_000,
-      sendBurst: 30,
-      sendPerSecond: 10,
-      typingThrottleMs: 1_000,
-      maxRoomsPerSocket: 500,
-      maxQueuedFrames: 256,
-      presenceTtlMs: 60_000,
-      ...options,
-    };
+    this.#o = { ...HUB_DEFAULTS, ...options };
     this.#presence = new Presence(deps.kv, deps.bus, this.#o.presenceTtlMs);
     this.#timer = setInterval(() => this.#sweep(), this.#o.sweepMs);
   }
@@ -223,60 +170,26 @@ export class ChatHub {
   }
 
   async #handle(conn: Connection, f: ClientFrame): Promise<void> {
-    const { kv, writer, bus } = this.#deps;
     if (conn.closed) return;
     switch (f.type) {
       case "subscribe":
         return await this.#subscribe(conn, f.room, f.after);
       case "unsubscribe":
         return this.#unsubscribe(conn, f.room);
-      case "send": {
-        await requireMember(kv, conn.user, f.room);
-        // Queue without waiting for the commit, so that this socket's next
-        // frames can join the same batch; queue order keeps send order.
-        const { room, text, cid } = f;
-        writer.send({ room, author: conn.user, text, cid }).then(
-          ({ message, duplicate }) => {
-            conn.send({
-              type: "ack",
-              cid,
-              room,
-              id: message.id,
-              seq: message.seq,
-            });
-            if (!duplicate) {
-              bus.publish(`room:${room}`, { type: "message", room, message });
-            }
-          },
-          (err) => conn.sendError(err, cid),
-        );
-        return;
-      }
+      case "send":
+        return await actions.send(this.#deps, conn, f);
       case "edit":
-      case "delete": {
-        const message = f.type === "edit"
-          ? await editMessage(kv, conn.user, f.room, f.id, f.text)
-          : await deleteMessage(kv, conn.user, f.room, f.id);
-        const type = f.type === "edit" ? "edited" : "deleted";
-        bus.publish(`room:${f.room}`, { type, room: f.room, message });
-        return;
-      }
-      case "typing": {
-        const now = Date.now();
-        const last = conn.typingAt.get(f.room) ?? 0;
-        if (now - last < this.#o.typingThrottleMs) return;
-        if (!conn.rooms.has(f.room)) await requireMember(kv, conn.user, f.room);
-        conn.typingAt.set(f.room, now);
-        bus.publish(`room:${f.room}`, {
-          type: "typing",
-          room: f.room,
-          user: conn.user,
-        });
-        return;
-      }
+      case "delete":
+        return await actions.change(this.#deps, conn, f);
+      case "typing":
+        return await actions.typing(
+          this.#deps,
+          conn,
+          f,
+          this.#o.typingThrottleMs,
+        );
       case "read":
-        await markRead(kv, conn.user, f.room, f.seq);
-        return;
+        return await actions.read(this.#deps, conn, f);
     }
   }
 
