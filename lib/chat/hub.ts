@@ -33,6 +33,8 @@ export interface HubDeps {
 }
 
 const enc = new TextEncoder();
+/** The per-IP send limit is this many times the per-user one (shared NATs). */
+const IP_FACTOR = 5;
 
 /** Chat sockets of one instance. */
 export class ChatHub {
@@ -48,7 +50,7 @@ export class ChatHub {
     string,
     { conns: Set<Connection>; off: () => void }
   >();
-  /** Kept after a user's last socket closes, so reconnecting does not reset it. */
+  /** Send buckets by `u:<user>` and `ip:<address>`; outlive sockets, so reconnecting does not reset them. */
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #pending = new Set<Promise<void>>();
@@ -80,8 +82,11 @@ export class ChatHub {
     this.#timer = setInterval(() => this.#sweep(), this.#o.sweepMs);
   }
 
-  /** Takes over a socket from `Deno.upgradeWebSocket` for signed-in `user`. */
-  attach(socket: WebSocket, user: string): void {
+  /**
+   * Takes over a socket from `Deno.upgradeWebSocket` for signed-in `user`;
+   * `ip` (the client's address) adds a per-IP send limit.
+   */
+  attach(socket: WebSocket, user: string, ip = ""): void {
     const conn = new Connection(
       socket,
       user,
@@ -89,6 +94,7 @@ export class ChatHub {
       this.#o,
       this.#hooks,
     );
+    conn.ip = ip;
     const open = () => {
       if (conn.closed || this.#closed) return;
       this.#conns.add(conn);
@@ -144,15 +150,16 @@ export class ChatHub {
     const frame = parsed.frame;
     if (frame.type === "ping") return conn.send({ type: "pong" });
     const cid = frame.type === "send" ? frame.cid : undefined;
-    if (frame.type === "send" && !this.#bucket(conn.user).take()) {
-      return conn.send({
-        type: "error",
-        code: "rate_limited",
-        message: `Too many messages; wait ${
-          this.#bucket(conn.user).retryAfter
-        } s.`,
-        cid,
-      });
+    if (frame.type === "send") {
+      const limited = this.#rateLimited(conn);
+      if (limited) {
+        return conn.send({
+          type: "error",
+          code: "rate_limited",
+          message: `Too many messages; wait ${limited.retryAfter} s.`,
+          cid,
+        });
+      }
     }
     if (conn.queued >= this.#o.maxQueuedFrames) {
       return conn.send({
@@ -239,11 +246,23 @@ export class ChatHub {
 
   // ---- bookkeeping --------------------------------------------------------
 
-  #bucket(user: string): TokenBucket {
-    let b = this.#buckets.get(user);
+  /** Takes a send token for the user and for the IP; the empty bucket, if any. */
+  #rateLimited(conn: Connection): TokenBucket | null {
+    const user = this.#bucket(`u:${conn.user}`, 1);
+    if (!user.take()) return user;
+    if (!conn.ip) return null;
+    const ip = this.#bucket(`ip:${conn.ip}`, IP_FACTOR);
+    return ip.take() ? null : ip;
+  }
+
+  #bucket(key: string, factor: number): TokenBucket {
+    let b = this.#buckets.get(key);
     if (!b) {
-      b = new TokenBucket(this.#o.sendBurst, this.#o.sendPerSecond);
-      this.#buckets.set(user, b);
+      b = new TokenBucket(
+        factor * this.#o.sendBurst,
+        factor * this.#o.sendPerSecond,
+      );
+      this.#buckets.set(key, b);
     }
     return b;
   }
@@ -320,9 +339,9 @@ export class ChatHub {
     if (
       ++this.#sweeps % Math.max(1, Math.floor(10_000 / this.#o.sweepMs)) === 0
     ) {
-      // Forget full buckets of users without sockets (bounded memory).
-      for (const [user, b] of this.#buckets) {
-        if (!this.#users.has(user) && b.full) this.#buckets.delete(user);
+      // A full bucket is the same as a new one: forget it (bounded memory).
+      for (const [key, b] of this.#buckets) {
+        if (b.full) this.#buckets.delete(key);
       }
     }
     const refreshEvery = Math.max(
