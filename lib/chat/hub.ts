@@ -99,8 +99,13 @@ export class ChatHub {
       if (conn.closed || this.#closed) return;
       this.#conns.add(conn);
       this.#join(this.#users, `user:${user}`, user, conn, (ev) => {
+        const conns = [...this.#users.get(user)?.conns ?? []];
+        if (ev.type === "left" && typeof ev.room === "string") {
+          // The user left the room: stop its live events on every socket.
+          for (const c of conns) this.#unsubscribe(c, ev.room);
+        }
         const text = JSON.stringify(ev);
-        for (const c of this.#users.get(user)?.conns ?? []) c.sendText(text);
+        for (const c of conns) c.sendText(text);
       });
       this.#background(this.#presence.connected(user));
     };
