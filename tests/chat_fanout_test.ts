@@ -147,7 +147,7 @@ Deno.test("chat fanout: a slow consumer is closed with 4008, memory stays bounde
 });
 
 Deno.test("chat fanout: a silent socket is reaped by the heartbeat; a pinging one stays", async () => {
-  const server = await startServer({ env: { CHAT_IDLE_TIMEOUT_MS: "200" } });
+  const server = await startServer({ env: { CHAT_IDLE_TIMEOUT_MS: "1000" } });
   try {
     const a = await signedInClient(server.url);
     const silent = await chatSocket(a);
