@@ -93,6 +93,13 @@ Deno.test("chat api: a non-member is refused a private room everywhere with 404"
       json: { username: b.username },
     });
     assert.equal(add.status, 200);
+    const members = await b.json<{ members: string[] }>(
+      `/api/rooms/${room.id}/members`,
+    );
+    assert.deepEqual(
+      members.body.members.sort(),
+      [a.username, b.username].sort(),
+    );
     assert.deepEqual(
       (await b.json(`/api/rooms/${room.id}/messages`)).body,
       { messages: [] },

@@ -10,7 +10,7 @@ import { chatSocket, RawWsClient } from "./helpers/chat_ws.ts";
 import { CloseCode } from "../lib/chat/protocol.ts";
 import { chatFor } from "../lib/chat/service.ts";
 
-Deno.test("chat fanout: user A on instance 1 and user B on instance 2 chat live, and catch-up heals a lost broadcast", async () => {
+Deno.test("chat fanout: user A on instance 1 and user B on instance 2 chat live, catch-up heals a lost broadcast, presence crosses instances", async () => {
   const dir = await Deno.makeTempDir();
   const channelName = `fanout-${crypto.randomUUID()}`;
   const kvPath = `${dir}/shared.kv`;
@@ -67,7 +67,13 @@ Deno.test("chat fanout: user A on instance 1 and user B on instance 2 chat live,
       ["never broadcast", "after the loss"],
     );
     assert.deepEqual([m1.message.seq, m2.message.seq], [21, 22]);
+    // Presence crosses instances too: B saw A online when subscribing (from
+    // KV), and sees A go offline when A's only socket closes on instance 1.
+    const isA = (f: { type: string; user?: string }) =>
+      f.type === "presence" && f.user === a.username;
+    assert.equal((await wb.next(isA, "a online")).online, true);
     await wa.close();
+    assert.equal((await wb.next(isA, "a offline")).online, false);
     await wb.close();
   } finally {
     await one.close();
@@ -141,7 +147,7 @@ Deno.test("chat fanout: a slow consumer is closed with 4008, memory stays bounde
 });
 
 Deno.test("chat fanout: a silent socket is reaped by the heartbeat; a pinging one stays", async () => {
-  const server = await startServer({ env: { CHAT_IDLE_TIMEOUT_MS: "200" } });
+  const server = await startServer({ env: { CHAT_IDLE_TIMEOUT_MS: "1000" } });
   try {
     const a = await signedInClient(server.url);
     const silent = await chatSocket(a);

@@ -19,9 +19,9 @@ async function startHub(options: HubOptions = {}) {
   const server = Deno.serve(
     { port: 0, hostname: "127.0.0.1", onListen() {} },
     (req) => {
-      const user = new URL(req.url).searchParams.get("user")!;
+      const q = new URL(req.url).searchParams;
       const { socket, response } = Deno.upgradeWebSocket(req);
-      hub.attach(socket, user);
+      hub.attach(socket, q.get("user")!, q.get("ip") ?? "");
       return response;
     },
   );
@@ -38,8 +38,8 @@ async function startHub(options: HubOptions = {}) {
     writer,
     room,
     url: (user: string) => `ws://127.0.0.1:${server.addr.port}/?user=${user}`,
-    async client(user: string) {
-      const c = await ChatClient.open(this.url(user));
+    async client(user: string, ip = "") {
+      const c = await ChatClient.open(`${this.url(user)}&ip=${ip}`);
       clients.push(c);
       return c;
     },
@@ -260,4 +260,28 @@ Deno.test("hub: catching up over several log pages delivers every missed message
   const a = await h.client("alice");
   await a.sendMessage(h.room, "next", "n");
   assert.equal((await c.nextOf("message", h.room)).message.seq, 451);
+});
+
+Deno.test("hub: the send limit also applies per IP address, at five times the per-user limit", async () => {
+  await using h = await startHub({ sendBurst: 2, sendPerSecond: 0 });
+  const users = ["u1", "u2", "u3", "u4", "u5", "u6"];
+  for (const u of users) {
+    await addMember(h.kv, "alice", h.room, u, () => Promise.resolve(true));
+  }
+  const answers: string[] = [];
+  for (const u of users) {
+    const c = await h.client(u, "10.0.0.1");
+    for (let i = 0; i < 2; i++) {
+      const f = await c.sendMessage(h.room, "hi", `${u}-${i}`);
+      answers.push(f.code ?? f.type);
+    }
+  }
+  assert.deepEqual(answers, [
+    ...Array(10).fill("ack"),
+    "rate_limited",
+    "rate_limited",
+  ]);
+  // Another address is not affected.
+  const other = await h.client("bob", "10.0.0.2");
+  assert.equal((await other.sendMessage(h.room, "hi", "b")).type, "ack");
 });

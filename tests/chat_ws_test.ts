@@ -333,3 +333,29 @@ Deno.test("chat ws: presence follows a user's sockets and typing reaches the oth
   // Neither presence nor typing is stored as a message.
   assert.deepEqual(await history(t.b, t.room), []);
 });
+
+Deno.test("chat ws: leaving a room stops its live messages on all of the user's sockets", async () => {
+  await using t = await setup();
+  const { body: pub } = await t.a.json<{ id: string }>("/api/rooms", {
+    json: { name: "open", visibility: "public" },
+  });
+  await t.b.json(`/api/rooms/${pub.id}/join`, { method: "POST" });
+  const wa = await t.socket(t.a);
+  const wb = await t.socket(t.b);
+  await wb.subscribe(pub.id);
+  await wa.sendMessage(pub.id, "before", "1");
+  assert.equal((await wb.nextOf("message", pub.id)).message.text, "before");
+  assert.equal(
+    (await t.b.json(`/api/rooms/${pub.id}/leave`, { method: "POST" })).status,
+    200,
+  );
+  assert.deepEqual(await wb.nextOf("left"), { type: "left", room: pub.id });
+  await wa.sendMessage(pub.id, "after", "2");
+  // Frames on one socket keep their order: anything sent to b before the
+  // pong would already be in its inbox.
+  wb.send({ type: "ping" });
+  await wb.nextOf("pong");
+  assert.ok(!wb.inbox.some((f) => f.type === "message"));
+  wb.send({ type: "subscribe", room: pub.id });
+  assert.equal((await wb.nextOf("error")).code, "not_member");
+});

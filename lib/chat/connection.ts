@@ -64,6 +64,8 @@ export class Connection {
   closed = false;
   /** Frames are handled one at a time, in order. */
   chain: Promise<void> = Promise.resolve();
+  /** The client's IP address ("" when unknown). */
+  ip = "";
   /** Frames waiting in `chain`. */
   queued = 0;
   #unchecked = 0;

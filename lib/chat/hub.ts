@@ -9,9 +9,9 @@
  */
 import { AppError } from "../errors.ts";
 import type { BusEvent, EventBus } from "../events.ts";
+import * as actions from "./actions.ts";
 import { Connection } from "./connection.ts";
 import type { GroupCommitter } from "./group_commit.ts";
-import { deleteMessage, editMessage } from "./messages.ts";
 import { Presence } from "./presence.ts";
 import {
   type ClientFrame,
@@ -19,39 +19,11 @@ import {
   MAX_FRAME_BYTES,
   parseClientFrame,
 } from "./protocol.ts";
-import {
-  latestSeq,
-  listMemberNames,
-  markRead,
-  requireMember,
-} from "./rooms.ts";
+import { latestSeq, listMemberNames, requireMember } from "./rooms.ts";
 import { TokenBucket } from "./token_bucket.ts";
+import { HUB_DEFAULTS, type HubOptions, type HubStats } from "./hub_options.ts";
 
-/** Tunables; defaults suit production, tests shrink them. */
-export interface HubOptions {
-  /** Buffered bytes a socket may keep for a while (default 1 MiB). */
-  softBufferBytes?: number;
-  /** Buffered bytes that close a socket at once (default 4 MiB). */
-  hardBufferBytes?: number;
-  /** How long a socket may stay over the soft bound (default 10 s). */
-  slowConsumerMs?: number;
-  /** A socket silent this long is closed with 4000 (default 75 s). */
-  idleTimeoutMs?: number;
-  /** How often sockets are checked (default 1 s). */
-  sweepMs?: number;
-  /** Send burst per user (default 30). */
-  sendBurst?: number;
-  /** Sends per second per user, sustained (default 10). */
-  sendPerSecond?: number;
-  /** A socket's typing is forwarded at most once per this per room (default 1 s). */
-  typingThrottleMs?: number;
-  /** Most rooms one socket may follow (default 500). */
-  maxRoomsPerSocket?: number;
-  /** Most frames waiting to be handled per socket (default 256). */
-  maxQueuedFrames?: number;
-  /** Presence entry lifetime in KV (default 60 s). */
-  presenceTtlMs?: number;
-}
+export type { HubOptions, HubStats };
 
 /** What the hub needs from the app. */
 export interface HubDeps {
@@ -60,19 +32,9 @@ export interface HubDeps {
   writer: GroupCommitter;
 }
 
-/** Counters for tests, metrics and the benchmark. */
-export interface HubStats {
-  sockets: number;
-  rooms: number;
-  users: number;
-  slowClosed: number;
-  idleClosed: number;
-  tooBigClosed: number;
-  /** Highest `bufferedAmount` seen on any socket right after a send. */
-  maxBuffered: number;
-}
-
 const enc = new TextEncoder();
+/** The per-IP send limit is this many times the per-user one (shared NATs). */
+const IP_FACTOR = 5;
 
 /** Chat sockets of one instance. */
 export class ChatHub {
@@ -88,7 +50,7 @@ export class ChatHub {
     string,
     { conns: Set<Connection>; off: () => void }
   >();
-  /** Kept after a user's last socket closes, so reconnecting does not reset it. */
+  /** Send buckets by `u:<user>` and `ip:<address>`; outlive sockets, so reconnecting does not reset them. */
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #pending = new Set<Promise<void>>();
@@ -115,26 +77,16 @@ export class ChatHub {
 
   constructor(deps: HubDeps, options: HubOptions = {}) {
     this.#deps = deps;
-    this.#o = {
-      softBufferBytes: 1 << 20,
-      hardBufferBytes: 4 << 20,
-      slowConsumerMs: 10_000,
-      idleTimeoutMs: 75_000,
-      sweepMs: 1_000,
-      sendBurst: 30,
-      sendPerSecond: 10,
-      typingThrottleMs: 1_000,
-      maxRoomsPerSocket: 500,
-      maxQueuedFrames: 256,
-      presenceTtlMs: 60_000,
-      ...options,
-    };
+    this.#o = { ...HUB_DEFAULTS, ...options };
     this.#presence = new Presence(deps.kv, deps.bus, this.#o.presenceTtlMs);
     this.#timer = setInterval(() => this.#sweep(), this.#o.sweepMs);
   }
 
-  /** Takes over a socket from `Deno.upgradeWebSocket` for signed-in `user`. */
-  attach(socket: WebSocket, user: string): void {
+  /**
+   * Takes over a socket from `Deno.upgradeWebSocket` for signed-in `user`;
+   * `ip` (the client's address) adds a per-IP send limit.
+   */
+  attach(socket: WebSocket, user: string, ip = ""): void {
     const conn = new Connection(
       socket,
       user,
@@ -142,12 +94,18 @@ export class ChatHub {
       this.#o,
       this.#hooks,
     );
+    conn.ip = ip;
     const open = () => {
       if (conn.closed || this.#closed) return;
       this.#conns.add(conn);
       this.#join(this.#users, `user:${user}`, user, conn, (ev) => {
+        const conns = [...this.#users.get(user)?.conns ?? []];
+        if (ev.type === "left" && typeof ev.room === "string") {
+          // The user left the room: stop its live events on every socket.
+          for (const c of conns) this.#unsubscribe(c, ev.room);
+        }
         const text = JSON.stringify(ev);
-        for (const c of this.#users.get(user)?.conns ?? []) c.sendText(text);
+        for (const c of conns) c.sendText(text);
       });
       this.#background(this.#presence.connected(user));
     };
@@ -197,15 +155,16 @@ export class ChatHub {
     const frame = parsed.frame;
     if (frame.type === "ping") return conn.send({ type: "pong" });
     const cid = frame.type === "send" ? frame.cid : undefined;
-    if (frame.type === "send" && !this.#bucket(conn.user).take()) {
-      return conn.send({
-        type: "error",
-        code: "rate_limited",
-        message: `Too many messages; wait ${
-          this.#bucket(conn.user).retryAfter
-        } s.`,
-        cid,
-      });
+    if (frame.type === "send") {
+      const limited = this.#rateLimited(conn);
+      if (limited) {
+        return conn.send({
+          type: "error",
+          code: "rate_limited",
+          message: `Too many messages; wait ${limited.retryAfter} s.`,
+          cid,
+        });
+      }
     }
     if (conn.queued >= this.#o.maxQueuedFrames) {
       return conn.send({
@@ -223,60 +182,26 @@ export class ChatHub {
   }
 
   async #handle(conn: Connection, f: ClientFrame): Promise<void> {
-    const { kv, writer, bus } = this.#deps;
     if (conn.closed) return;
     switch (f.type) {
       case "subscribe":
         return await this.#subscribe(conn, f.room, f.after);
       case "unsubscribe":
         return this.#unsubscribe(conn, f.room);
-      case "send": {
-        await requireMember(kv, conn.user, f.room);
-        // Queue without waiting for the commit, so that this socket's next
-        // frames can join the same batch; queue order keeps send order.
-        const { room, text, cid } = f;
-        writer.send({ room, author: conn.user, text, cid }).then(
-          ({ message, duplicate }) => {
-            conn.send({
-              type: "ack",
-              cid,
-              room,
-              id: message.id,
-              seq: message.seq,
-            });
-            if (!duplicate) {
-              bus.publish(`room:${room}`, { type: "message", room, message });
-            }
-          },
-          (err) => conn.sendError(err, cid),
-        );
-        return;
-      }
+      case "send":
+        return await actions.send(this.#deps, conn, f);
       case "edit":
-      case "delete": {
-        const message = f.type === "edit"
-          ? await editMessage(kv, conn.user, f.room, f.id, f.text)
-          : await deleteMessage(kv, conn.user, f.room, f.id);
-        const type = f.type === "edit" ? "edited" : "deleted";
-        bus.publish(`room:${f.room}`, { type, room: f.room, message });
-        return;
-      }
-      case "typing": {
-        const now = Date.now();
-        const last = conn.typingAt.get(f.room) ?? 0;
-        if (now - last < this.#o.typingThrottleMs) return;
-        if (!conn.rooms.has(f.room)) await requireMember(kv, conn.user, f.room);
-        conn.typingAt.set(f.room, now);
-        bus.publish(`room:${f.room}`, {
-          type: "typing",
-          room: f.room,
-          user: conn.user,
-        });
-        return;
-      }
+      case "delete":
+        return await actions.change(this.#deps, conn, f);
+      case "typing":
+        return await actions.typing(
+          this.#deps,
+          conn,
+          f,
+          this.#o.typingThrottleMs,
+        );
       case "read":
-        await markRead(kv, conn.user, f.room, f.seq);
-        return;
+        return await actions.read(this.#deps, conn, f);
     }
   }
 
@@ -326,11 +251,23 @@ export class ChatHub {
 
   // ---- bookkeeping --------------------------------------------------------
 
-  #bucket(user: string): TokenBucket {
-    let b = this.#buckets.get(user);
+  /** Takes a send token for the user and for the IP; the empty bucket, if any. */
+  #rateLimited(conn: Connection): TokenBucket | null {
+    const user = this.#bucket(`u:${conn.user}`, 1);
+    if (!user.take()) return user;
+    if (!conn.ip) return null;
+    const ip = this.#bucket(`ip:${conn.ip}`, IP_FACTOR);
+    return ip.take() ? null : ip;
+  }
+
+  #bucket(key: string, factor: number): TokenBucket {
+    let b = this.#buckets.get(key);
     if (!b) {
-      b = new TokenBucket(this.#o.sendBurst, this.#o.sendPerSecond);
-      this.#buckets.set(user, b);
+      b = new TokenBucket(
+        factor * this.#o.sendBurst,
+        factor * this.#o.sendPerSecond,
+      );
+      this.#buckets.set(key, b);
     }
     return b;
   }
@@ -407,9 +344,9 @@ export class ChatHub {
     if (
       ++this.#sweeps % Math.max(1, Math.floor(10_000 / this.#o.sweepMs)) === 0
     ) {
-      // Forget full buckets of users without sockets (bounded memory).
-      for (const [user, b] of this.#buckets) {
-        if (!this.#users.has(user) && b.full) this.#buckets.delete(user);
+      // A full bucket is the same as a new one: forget it (bounded memory).
+      for (const [key, b] of this.#buckets) {
+        if (b.full) this.#buckets.delete(key);
       }
     }
     const refreshEvery = Math.max(

@@ -169,6 +169,11 @@ export interface ErrorFrame {
 export interface PongFrame {
   type: "pong";
 }
+/** Sent to all of a user's sockets after they left a room (no more live events for it). */
+export interface LeftFrame {
+  type: "left";
+  room: string;
+}
 
 /** Any frame the server sends. Per-user bus events (e.g. `campaign`) are passed through as-is. */
 export type ServerFrame =
@@ -179,7 +184,8 @@ export type ServerFrame =
   | TypingFrame
   | PresenceFrame
   | ErrorFrame
-  | PongFrame;
+  | PongFrame
+  | LeftFrame;
 
 // ---- validation ------------------------------------------------------------
 

@@ -1,71 +1,35 @@
 /**
- * Rooms: public and private rooms, membership, direct messages, per-user room
- * lists with unread counts. Every function takes the acting user and enforces
- * access: a room you may not see is a {@link NotFoundError}; a public room you
- * have not joined is a {@link ForbiddenError} for reads and writes.
+ * Rooms: create public and private rooms, join and leave, add members, and
+ * direct messages (one room per pair of users). Every function takes the
+ * acting user and enforces access (see `room_access.ts`). Listings and read
+ * markers are in `room_lists.ts`; both are re-exported here.
  * @module
  */
-import {
-  BadRequestError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-} from "../errors.ts";
+import { BadRequestError, ConflictError, NotFoundError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { commitWithRetry, retryLocked } from "../kv.ts";
-import { isId, type RoomSummary, type Visibility } from "./protocol.ts";
+import { isId } from "./protocol.ts";
 import {
   dmKey,
-  getManyChunked,
   memberKey,
-  membersPrefix,
   publicRoomKey,
-  publicRoomsPrefix,
   readKey,
   roomKey,
-  seqKey,
   userRoomKey,
-  userRoomsPrefix,
 } from "./keys.ts";
+import {
+  isMember,
+  MAX_ROOM_NAME,
+  type Membership,
+  requireMember,
+  type RoomView,
+  type StoredRoom,
+  type UserExists,
+  viewRoom,
+} from "./room_access.ts";
 
-/** Longest room name, in characters. */
-export const MAX_ROOM_NAME = 80;
-/** Most rooms returned by one listing. */
-export const MAX_ROOM_LIST = 500;
-
-/** A room as stored. DM rooms keep both usernames in `dm` and no name. */
-export interface StoredRoom {
-  id: string;
-  name: string;
-  visibility: Visibility;
-  createdBy: string;
-  createdAt: string;
-  /** The two members of a direct-message room, sorted. */
-  dm?: [string, string];
-}
-
-/** A room as seen by one user (`name` of a DM is the other person). */
-export interface RoomView {
-  id: string;
-  name: string;
-  visibility: Visibility;
-}
-
-/** A membership record. */
-export interface Membership {
-  joinedAt: string;
-}
-
-/** Answers whether a username belongs to an account. */
-export type UserExists = (username: string) => Promise<boolean>;
-
-/** The view of `room` for `user`. */
-export function viewRoom(room: StoredRoom, user: string): RoomView {
-  const name = room.dm
-    ? (room.dm[0] === user ? room.dm[1] : room.dm[0])
-    : room.name;
-  return { id: room.id, name, visibility: room.visibility };
-}
+export * from "./room_access.ts";
+export * from "./room_lists.ts";
 
 function checkName(name: unknown): string {
   if (typeof name !== "string") {
@@ -120,48 +84,6 @@ export async function createRoom(
   const res = await retryLocked(() => op.commit());
   if (!res.ok) throw new ConflictError("Room id collision; try again.");
   return viewRoom(room, user);
-}
-
-/** True when `user` is a member of `roomId`. */
-export async function isMember(
-  kv: Deno.Kv,
-  roomId: string,
-  user: string,
-): Promise<boolean> {
-  const e = await kv.get(memberKey(roomId, user));
-  return e.versionstamp !== null;
-}
-
-/**
- * Returns the room when `user` may read and write it. Unknown, private and
- * direct rooms of others give NotFoundError; an unjoined public room gives
- * ForbiddenError (code `not_member`).
- */
-export async function requireMember(
-  kv: Deno.Kv,
-  user: string,
-  roomId: string,
-): Promise<StoredRoom> {
-  if (!isId(roomId)) throw new NotFoundError("No such room.");
-  const [room, member] = await kv.getMany<[StoredRoom, Membership]>([
-    roomKey(roomId),
-    memberKey(roomId, user),
-  ]);
-  if (!room.value) throw new NotFoundError("No such room.");
-  if (member.versionstamp !== null) return room.value;
-  if (room.value.visibility === "public") {
-    throw new ForbiddenError("Join the room first.", "not_member");
-  }
-  throw new NotFoundError("No such room.");
-}
-
-/** The room as seen by `user`, who must be a member. */
-export async function getRoom(
-  kv: Deno.Kv,
-  user: string,
-  roomId: string,
-): Promise<RoomView> {
-  return viewRoom(await requireMember(kv, user, roomId), user);
 }
 
 function addMemberOps(
@@ -284,101 +206,4 @@ export async function openDm(
     return [op, r];
   });
   return viewRoom(room, user);
-}
-
-/** Usernames of a room's members (up to `limit`). Caller checks access. */
-export async function listMemberNames(
-  kv: Deno.Kv,
-  roomId: string,
-  limit = MAX_ROOM_LIST,
-): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of kv.list({ prefix: membersPrefix(roomId) }, { limit })) {
-    out.push(e.key[2] as string);
-  }
-  return out;
-}
-
-/** Ids of the rooms `user` belongs to. */
-export async function listMyRoomIds(
-  kv: Deno.Kv,
-  user: string,
-): Promise<string[]> {
-  const out: string[] = [];
-  const iter = kv.list({ prefix: userRoomsPrefix(user) }, {
-    limit: MAX_ROOM_LIST,
-  });
-  for await (const e of iter) out.push(e.key[2] as string);
-  return out;
-}
-
-/** The rooms `user` belongs to, with unread counts (latest seq − read marker). */
-export async function listMyRooms(
-  kv: Deno.Kv,
-  user: string,
-): Promise<RoomSummary[]> {
-  const ids = await listMyRoomIds(kv, user);
-  const [rooms, seqs, reads] = await Promise.all([
-    getManyChunked<StoredRoom>(kv, ids.map(roomKey)),
-    getManyChunked<number>(kv, ids.map(seqKey)),
-    getManyChunked<number>(kv, ids.map((id) => readKey(user, id))),
-  ]);
-  const out: RoomSummary[] = [];
-  rooms.forEach((r, i) => {
-    if (!r.value) return;
-    const unread = Math.max(0, (seqs[i].value ?? 0) - (reads[i].value ?? 0));
-    out.push({ ...viewRoom(r.value, user), unread });
-  });
-  return out;
-}
-
-/** Public rooms `user` has not joined yet (unread is 0). */
-export async function listJoinableRooms(
-  kv: Deno.Kv,
-  user: string,
-): Promise<RoomSummary[]> {
-  const mine = new Set(await listMyRoomIds(kv, user));
-  const out: RoomSummary[] = [];
-  const iter = kv.list<{ id: string; name: string }>(
-    { prefix: publicRoomsPrefix },
-    { limit: MAX_ROOM_LIST },
-  );
-  for await (const e of iter) {
-    if (mine.has(e.value.id)) continue;
-    out.push({
-      id: e.value.id,
-      name: e.value.name,
-      visibility: "public",
-      unread: 0,
-    });
-  }
-  return out;
-}
-
-/** The latest seq of a room (0 when empty). No access check. */
-export async function latestSeq(kv: Deno.Kv, roomId: string): Promise<number> {
-  return (await kv.get<number>(seqKey(roomId))).value ?? 0;
-}
-
-/**
- * Moves `user`'s read marker in `roomId` forward to `seq` (clamped to the
- * room's latest seq; never backwards). Returns the marker after the call.
- */
-export async function markRead(
-  kv: Deno.Kv,
-  user: string,
-  roomId: string,
-  seq: number,
-): Promise<number> {
-  await requireMember(kv, user, roomId);
-  return await commitWithRetry(kv, async (kv) => {
-    const [cur, latest] = await kv.getMany<[number, number]>([
-      readKey(user, roomId),
-      seqKey(roomId),
-    ]);
-    const target = Math.min(seq, latest.value ?? 0);
-    const now = cur.value ?? 0;
-    if (target <= now) return [kv.atomic(), now];
-    return [kv.atomic().check(cur).set(readKey(user, roomId), target), target];
-  });
 }

@@ -22,7 +22,11 @@ export const handler: Handlers = {
     const { socket, response } = Deno.upgradeWebSocket(req, {
       idleTimeout: 60,
     });
-    chatFor(ctx.deps).hub.attach(socket, ctx.state.user!.username);
+    chatFor(ctx.deps).hub.attach(
+      socket,
+      ctx.state.user!.username,
+      ctx.remoteAddr,
+    );
     return response;
   },
 };
