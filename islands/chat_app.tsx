@@ -13,6 +13,7 @@ import {
   AddMemberDialog,
   BrowseDialog,
   type DialogKind,
+  LeaveDialog,
   NewDmDialog,
   NewRoomDialog,
 } from "../components/chat/dialogs.tsx";
@@ -152,7 +153,8 @@ export function ChatApp(props: ChatAppProps) {
                     actions.open(null);
                   }}
                 >
-                  <span aria-hidden="true">←</span> Rooms
+                  <span aria-hidden="true">←</span>{" "}
+                  <span class="chat-back-label">Rooms</span>
                 </a>
                 <h1>
                   <span class="chat-room-icon" aria-hidden="true">
@@ -176,6 +178,15 @@ export function ChatApp(props: ChatAppProps) {
                     onClick={() => setDialog("member")}
                   >
                     Add people
+                  </button>
+                )}
+                {active.visibility !== "direct" && (
+                  <button
+                    type="button"
+                    disabled={!hydrated}
+                    onClick={() => setDialog("leave")}
+                  >
+                    Leave
                   </button>
                 )}
               </header>
@@ -254,6 +265,14 @@ export function ChatApp(props: ChatAppProps) {
         <BrowseDialog
           load={actions.browse}
           onJoin={actions.join}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "leave" && active && (
+        <LeaveDialog
+          roomName={active.name}
+          isPrivate={active.visibility === "private"}
+          onLeave={() => actions.leave(active.id)}
           onClose={() => setDialog(null)}
         />
       )}

@@ -410,3 +410,18 @@ Deno.test("chat state: the server's latest seq is the resume point of a server-r
     after: 9,
   });
 });
+
+Deno.test("chat state: a left frame removes the room and closes it if open", () => {
+  let s = run(start(), live(msg(4)));
+  s = reduce(s, {
+    type: "frame",
+    frame: { type: "left", room: "R1" },
+    now: T0,
+  });
+  assert.equal(s.active, null);
+  assert.deepEqual(s.rooms.map((r) => r.id), ["R2", "D1"]);
+  assert.equal(s.byRoom.R1, undefined);
+  assert.ok(!subscriptions(s).some((f) => f.room === "R1"), "not resubscribed");
+  const t = reduce(s, { type: "room-removed", room: "R2" });
+  assert.deepEqual(t.rooms.map((r) => r.id), ["D1"]);
+});

@@ -3,7 +3,13 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { RoomSummary } from "../../lib/chat/protocol.ts";
 
 /** Which dialog is open. */
-export type DialogKind = "room" | "browse" | "dm" | "member" | null;
+export type DialogKind =
+  | "room"
+  | "browse"
+  | "dm"
+  | "member"
+  | "leave"
+  | null;
 
 /** A modal `<dialog>` (focus trap and Escape come from the browser). */
 function Modal(
@@ -203,6 +209,49 @@ export function BrowseDialog(
       <p class="is-error" role="alert">{error}</p>
       <div class="chat-dialog-actions">
         <button type="button" onClick={onClose}>Close</button>
+      </div>
+    </Modal>
+  );
+}
+
+/** Confirms leaving the open room. */
+export function LeaveDialog(
+  { roomName, isPrivate, onLeave, onClose }: {
+    roomName: string;
+    isPrivate: boolean;
+    onLeave: () => Promise<void>;
+    onClose: () => void;
+  },
+) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  return (
+    <Modal title={`Leave ${roomName}?`} onClose={onClose}>
+      <p>
+        {isPrivate
+          ? "It is a private room: to come back, a member has to add you again."
+          : "It is a public room: you can join it again at any time."}
+      </p>
+      <p class="is-error" role="alert">{error}</p>
+      <div class="chat-dialog-actions">
+        <button type="button" onClick={onClose}>Cancel</button>
+        <button
+          type="button"
+          class="primary"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await onLeave();
+              onClose();
+            } catch (e) {
+              setError((e as Error).message);
+              setBusy(false);
+            }
+          }}
+        >
+          Leave
+        </button>
       </div>
     </Modal>
   );

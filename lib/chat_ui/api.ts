@@ -82,6 +82,11 @@ export async function joinRoom(id: string): Promise<void> {
   await call(`/api/rooms/${encodeURIComponent(id)}/join`, { method: "POST" });
 }
 
+/** Leaves a public or private room. */
+export async function leaveRoom(id: string): Promise<void> {
+  await call(`/api/rooms/${encodeURIComponent(id)}/leave`, { method: "POST" });
+}
+
 /** Adds a user to a room I belong to. */
 export async function addMember(id: string, username: string): Promise<void> {
   await call(`/api/rooms/${encodeURIComponent(id)}/members`, {

@@ -18,6 +18,7 @@ import {
   applyHistory,
   filterPending,
   mapPending,
+  removeRoom,
   room,
   setUnread,
   withRoom,
@@ -75,6 +76,8 @@ export function reduce(s: ChatState, a: Action): ChatState {
       );
       return { ...s, rooms };
     }
+    case "room-removed":
+      return removeRoom(s, a.room);
     case "room-added": {
       if (s.rooms.some((r) => r.id === a.room.id)) return s;
       return { ...s, rooms: [...s.rooms, a.room] };

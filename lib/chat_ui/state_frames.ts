@@ -129,6 +129,20 @@ export function applyHistory(
   );
 }
 
+/** `s` without room `id` (after leaving it); closes it if it was open. */
+export function removeRoom(s: ChatState, id: string): ChatState {
+  if (!s.rooms.some((r) => r.id === id) && !s.byRoom[id]) return s;
+  const { [id]: _r, ...byRoom } = s.byRoom;
+  const { [id]: _t, ...typing } = s.typing;
+  return {
+    ...s,
+    rooms: s.rooms.filter((r) => r.id !== id),
+    byRoom,
+    typing,
+    active: s.active === id ? null : s.active,
+  };
+}
+
 /** Applies one server frame. */
 export function applyFrame(
   s: ChatState,
@@ -206,6 +220,8 @@ export function applyFrame(
       const users = { ...s.typing[f.room], [f.user]: now + TYPING_TTL_MS };
       return { ...s, typing: { ...s.typing, [f.room]: users } };
     }
+    case "left":
+      return removeRoom(s, f.room);
     case "presence":
       if (s.presence[f.user] === f.online) return s;
       return { ...s, presence: { ...s.presence, [f.user]: f.online } };

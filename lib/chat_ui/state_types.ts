@@ -60,6 +60,7 @@ export interface ChatState {
 export type Action =
   | { type: "rooms"; rooms: RoomSummary[] }
   | { type: "room-added"; room: RoomSummary }
+  | { type: "room-removed"; room: string }
   | { type: "open"; room: string | null }
   | {
     type: "history";

@@ -140,6 +140,13 @@ export function useChat(init: ChatInit) {
     };
   }, []);
 
+  // A room that went away (left here or in another tab) leaves its URL too.
+  useEffect(() => {
+    if (state.active === null && /^\/chat\/./.test(location.pathname)) {
+      history.replaceState(null, "", "/chat");
+    }
+  }, [state.active]);
+
   // The tab title names the open room and counts unread messages elsewhere.
   const unread = state.rooms.reduce((n, r) => n + r.unread, 0);
   const activeName = state.rooms.find((r) => r.id === state.active)?.name;
@@ -281,6 +288,10 @@ export function useChat(init: ChatInit) {
     join: async (r: RoomSummary) => {
       await api.joinRoom(r.id);
       await joined(r);
+    },
+    leave: async (id: string) => {
+      await api.leaveRoom(id);
+      dispatch({ type: "room-removed", room: id });
     },
     addMember: (username: string) =>
       api.addMember(ref.current.active!, username),

@@ -203,7 +203,7 @@ browserTest(
 );
 
 browserTest(
-  "chat ui: dialogs create rooms and DMs, unread badges count live, Shift+Enter adds a line, scrolling up loads older history, own messages can be edited and deleted",
+  "chat ui: dialogs create rooms and DMs, unread badges count live, Shift+Enter adds a line, scrolling up loads older history, own messages can be edited and deleted, a room can be left",
   async (browser) => {
     const server = await startServer();
     try {
@@ -299,6 +299,17 @@ browserTest(
         texts,
         Array.from({ length: 120 }, (_, i) => `old ${i + 1}`),
       );
+
+      // Bob leaves the public room: it leaves his list and the URL.
+      await b.page.getByRole("button", { name: "Leave", exact: true }).click();
+      await b.page.locator("dialog[open]").getByRole("button", {
+        name: "Leave",
+      }).click();
+      await b.page.locator(`a[data-room="${big}"]`).waitFor({
+        state: "detached",
+      });
+      await b.page.waitForURL((u) => u.pathname === "/chat");
+      await b.page.getByRole("heading", { name: "Chat" }).waitFor();
 
       // Ann edits her last message with ArrowUp; Bob sees "(edited)".
       await a.page.locator("#chat-input").press("ArrowUp");
