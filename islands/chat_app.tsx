@@ -32,6 +32,10 @@ export interface ChatAppProps {
 
 const onServer = typeof document === "undefined";
 
+function loginNext(): string {
+  return typeof location === "undefined" ? "/chat" : location.pathname;
+}
+
 function typingText(users: string[]): string {
   if (users.length === 0) return "";
   if (users.length === 1) return `${users[0]} is typing…`;
@@ -132,6 +136,14 @@ export function ChatApp(props: ChatAppProps) {
               ? "You are offline. Reconnecting…"
               : "Reconnecting…"}{" "}
             <button type="button" onClick={actions.reconnect}>Retry now</button>
+          </div>
+        )}
+        {state.connection === "signed-out" && (
+          <div class="chat-banner" role="alert">
+            You are signed out.{" "}
+            <a href={`/login?next=${encodeURIComponent(loginNext())}`}>
+              Log in again
+            </a>
           </div>
         )}
         {state.notice && (

@@ -179,3 +179,24 @@ Deno.test("chat connection: backoff grows exponentially with jitter and is cappe
   assert.equal(backoffDelay(10, 500, 15000, hi), 15000);
   assert.equal(backoffDelay(1000, 500, 15000, lo), 7500);
 });
+
+Deno.test("chat connection: onRetry counts failed attempts from 1", async () => {
+  let refusals = 2;
+  const srv = wsServer({ refuse: () => refusals-- > 0 });
+  const failures: number[] = [];
+  let opened = false;
+  const conn = new ChatConnection({
+    url: srv.url,
+    baseDelayMs: 5,
+    maxDelayMs: 20,
+    onStatus: () => {},
+    onFrame: () => {},
+    onOpen: () => opened = true,
+    onRetry: (n) => failures.push(n),
+  });
+  conn.start();
+  await until(() => opened, "open after refusals");
+  assert.deepEqual(failures, [1, 2]);
+  conn.stop();
+  await srv.close();
+});

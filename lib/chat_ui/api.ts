@@ -61,6 +61,17 @@ async function call<T>(
   return data as T;
 }
 
+/** False when the session has ended (401 from /api/me); true otherwise. */
+export async function signedIn(): Promise<boolean> {
+  try {
+    const res = await fetch("/api/me", { credentials: "same-origin" });
+    await res.body?.cancel();
+    return res.status !== 401;
+  } catch {
+    return true; // unreachable server: not a sign-out
+  }
+}
+
 /** My rooms with unread counts, or joinable public rooms with `publicOnly`. */
 export async function listRooms(publicOnly = false): Promise<RoomSummary[]> {
   const r = await call<{ rooms: RoomSummary[] }>(

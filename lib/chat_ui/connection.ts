@@ -21,6 +21,8 @@ export interface ConnectionOptions {
   onStatus: (status: ConnectionStatus) => void;
   /** Called after every successful (re)connect. */
   onOpen: () => void;
+  /** Called before each retry with the 1-based number of failed attempts. */
+  onRetry?: (failures: number) => void;
   /** First retry delay, ms (default 500). */
   baseDelayMs?: number;
   /** Longest retry delay, ms (default 15000). */
@@ -47,7 +49,7 @@ export function backoffDelay(
 
 /** A self-healing chat socket. */
 export class ChatConnection {
-  #opts: Required<ConnectionOptions>;
+  #opts: Required<Omit<ConnectionOptions, "onRetry">> & ConnectionOptions;
   #ws: WebSocket | null = null;
   #status: ConnectionStatus = "connecting";
   #attempt = 0;
@@ -219,6 +221,7 @@ export class ChatConnection {
       this.#opts.maxDelayMs,
       this.#opts.random,
     );
+    this.#opts.onRetry?.(this.#attempt);
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;

@@ -38,7 +38,8 @@ export type ConnectionStatus =
   | "connecting"
   | "online"
   | "reconnecting"
-  | "offline";
+  | "offline"
+  | "signed-out";
 
 /** The whole client state. */
 export interface ChatState {

@@ -95,6 +95,15 @@ export function useChat(init: ChatInit) {
       url: wsUrl(),
       onFrame: (frame) => dispatch({ type: "frame", frame, now: Date.now() }),
       onStatus: (status) => dispatch({ type: "connection", status }),
+      // After a few failed reconnects, find out whether the session ended.
+      onRetry: (failures) => {
+        if (failures !== 3) return;
+        api.signedIn().then((yes) => {
+          if (yes) return;
+          c.stop();
+          dispatch({ type: "connection", status: "signed-out" });
+        });
+      },
       onOpen: () => {
         const s = ref.current;
         for (const f of subscriptions(s)) c.send(f);
