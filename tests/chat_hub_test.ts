@@ -310,3 +310,22 @@ Deno.test("hub: unsubscribe stops a room's events; a socket follows at most maxR
     { type: "subscribed", room: other, seq: 0 },
   ]);
 });
+
+Deno.test("hub: a bogus broadcast beyond the log is dropped and delivery goes on", async () => {
+  await using h = await startHub();
+  const b = await h.client("bob");
+  await b.subscribe(h.room);
+  h.bus.publish(`room:${h.room}`, {
+    type: "message",
+    room: h.room,
+    message: { id: "X", room: h.room, seq: 99, author: "x", text: "bogus" },
+  });
+  const a = await h.client("alice");
+  await a.sendMessage(h.room, "real", "r1");
+  const m = await b.nextOf("message", h.room);
+  assert.equal(m.message.text, "real");
+  assert.equal(m.message.seq, 1);
+  await a.sendMessage(h.room, "real 2", "r2");
+  assert.equal((await b.nextOf("message", h.room)).message.seq, 2);
+  assert.ok(!b.inbox.some((f) => f.type === "message"));
+});
