@@ -285,3 +285,47 @@ Deno.test("hub: the send limit also applies per IP address, at five times the pe
   const other = await h.client("bob", "10.0.0.2");
   assert.equal((await other.sendMessage(h.room, "hi", "b")).type, "ack");
 });
+
+Deno.test("hub: unsubscribe stops a room's events; a socket follows at most maxRoomsPerSocket rooms", async () => {
+  await using h = await startHub({ maxRoomsPerSocket: 1 });
+  const other = (await createRoom(h.kv, "bob", {
+    name: "second",
+    visibility: "private",
+  })).id;
+  const b = await h.client("bob");
+  await b.subscribe(h.room);
+  b.send({ type: "subscribe", room: other });
+  assert.equal((await b.nextOf("error")).code, "too_many_rooms");
+  b.send({ type: "unsubscribe", room: h.room });
+  b.send({ type: "read", room: h.room, seq: 0 }); // handled after it, in order
+  b.send({ type: "subscribe", room: "NOSUCHROOM" });
+  assert.equal((await b.nextOf("error")).code, "not_found");
+  const a = await h.client("alice");
+  await a.sendMessage(h.room, "unheard", "u1");
+  b.send({ type: "ping" });
+  await b.nextOf("pong");
+  assert.ok(!b.inbox.some((f) => f.type === "message"));
+  // The freed slot can be used again.
+  assert.deepEqual(await b.subscribe(other), [
+    { type: "subscribed", room: other, seq: 0 },
+  ]);
+});
+
+Deno.test("hub: a bogus broadcast beyond the log is dropped and delivery goes on", async () => {
+  await using h = await startHub();
+  const b = await h.client("bob");
+  await b.subscribe(h.room);
+  h.bus.publish(`room:${h.room}`, {
+    type: "message",
+    room: h.room,
+    message: { id: "X", room: h.room, seq: 99, author: "x", text: "bogus" },
+  });
+  const a = await h.client("alice");
+  await a.sendMessage(h.room, "real", "r1");
+  const m = await b.nextOf("message", h.room);
+  assert.equal(m.message.text, "real");
+  assert.equal(m.message.seq, 1);
+  await a.sendMessage(h.room, "real 2", "r2");
+  assert.equal((await b.nextOf("message", h.room)).message.seq, 2);
+  assert.ok(!b.inbox.some((f) => f.type === "message"));
+});

@@ -196,6 +196,7 @@ export class Connection {
     sub.replaying = true;
     for (;;) {
       sub.overflow = false;
+      const before = sub.lastSeq;
       for (;;) {
         const page = await readLog(this.kv, room, {
           after: sub.lastSeq,
@@ -223,8 +224,11 @@ export class Connection {
           this.sendText(JSON.stringify(ev));
         }
       }
-      if (gap >= 0) sub.pending = pending.slice(gap).concat(sub.pending);
-      else if (!sub.overflow) break;
+      if (gap >= 0) {
+        // A gap the log could not fill (a bogus event): drop that event.
+        const stuck = sub.lastSeq === before;
+        sub.pending = pending.slice(stuck ? gap + 1 : gap).concat(sub.pending);
+      } else if (!sub.overflow) break;
     }
     sub.replaying = false;
   }
