@@ -100,10 +100,9 @@ export function ChatApp(props: ChatAppProps) {
     }
   };
 
-  const olderHref = props.messages?.length && state.active
-    ? `/chat/${encodeURIComponent(state.active)}?before=${
-      props.messages[0].seq
-    }`
+  const oldest = roomState?.messages[0]?.seq;
+  const olderHref = state.active && oldest !== undefined
+    ? `/chat/${encodeURIComponent(state.active)}?before=${oldest}`
     : undefined;
   const peerOnline = active?.visibility === "direct"
     ? state.presence[active.name]
