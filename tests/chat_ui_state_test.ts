@@ -186,7 +186,8 @@ Deno.test("chat state: new messages from others in the open room are announced, 
   let s = run(start(), live(msg(4, "ann")));
   assert.equal(s.announcement.n, 0);
   s = run(s, live(msg(5, "bob", { text: "<b>hello</b>" })));
-  assert.deepEqual(s.announcement, { n: 1, text: "bob: <b>hello</b>" });
+  assert.equal(s.announcement.n, 1);
+  assert.equal(s.announcement.text, "bob: <b>hello</b>");
   s = run(s, live(msg(5, "bob")), live(msg(2, "bob")));
   assert.equal(s.announcement.n, 1);
 });
@@ -424,4 +425,21 @@ Deno.test("chat state: a left frame removes the room and closes it if open", () 
   assert.ok(!subscriptions(s).some((f) => f.room === "R1"), "not resubscribed");
   const t = reduce(s, { type: "room-removed", room: "R2" });
   assert.deepEqual(t.rooms.map((r) => r.id), ["D1"]);
+});
+
+Deno.test("chat state: a burst of new messages (a catch-up) is announced as one summary", () => {
+  const at = (m: Message, now: number): Action => ({
+    type: "frame",
+    frame: { type: "message", room: "R1", message: m },
+    now,
+  });
+  let s = run(
+    start(),
+    at(msg(4), T0),
+    at(msg(5), T0 + 10),
+    at(msg(6, "cat"), T0 + 20),
+  );
+  assert.equal(s.announcement.text, "3 new messages. Latest from cat: text 6");
+  s = reduce(s, at(msg(7), T0 + 60_000));
+  assert.equal(s.announcement.text, "bob: text 7");
 });

@@ -7,6 +7,7 @@ import type { Message, ServerFrame } from "../chat/protocol.ts";
 import { insertBySeq, mergeBySeq } from "./merge.ts";
 import {
   type Action,
+  ANNOUNCE_BURST_MS,
   type ChatState,
   emptyRoom,
   MAX_KEPT_PER_ROOM,
@@ -49,12 +50,28 @@ export function setUnread(
   return s.rooms.map((r) => r.id === id ? { ...r, unread: f(r.unread) } : r);
 }
 
-/** A new live-region announcement. */
+/**
+ * The live-region announcement for a new message from `author`. Several
+ * within {@link ANNOUNCE_BURST_MS} (a catch-up) become one summary, so a
+ * screen reader is not flooded.
+ */
 export function announce(
   s: ChatState,
+  author: string,
   text: string,
+  now: number,
 ): ChatState["announcement"] {
-  return { n: s.announcement.n + 1, text };
+  const prev = s.announcement;
+  const inBurst = prev.at !== undefined && now - prev.at < ANNOUNCE_BURST_MS;
+  const burst = inBurst ? (prev.burst ?? 1) + 1 : 1;
+  return {
+    n: prev.n + 1,
+    at: inBurst ? prev.at : now,
+    burst,
+    text: burst > 1
+      ? `${burst} new messages. Latest from ${author}: ${clip(text)}`
+      : `${author}: ${clip(text)}`,
+  };
 }
 
 /** `text` shortened to `n` characters with an ellipsis. */
@@ -183,7 +200,7 @@ export function applyFrame(
       }
       return {
         ...out,
-        announcement: announce(out, `${m.author}: ${clip(m.text)}`),
+        announcement: announce(out, m.author, m.text, now),
       };
     }
     case "edited":

@@ -51,8 +51,11 @@ export interface ChatState {
   typing: Record<string, Record<string, number>>;
   presence: Record<string, boolean>;
   connection: ConnectionStatus;
-  /** Text for the ARIA live region; `n` changes on every announcement. */
-  announcement: { n: number; text: string };
+  /**
+   * Text for the ARIA live region; `n` changes on every announcement. A burst
+   * (catch-up after a reconnect) is summed up: `burst` messages since `at`.
+   */
+  announcement: { n: number; text: string; at?: number; burst?: number };
   /** A short error to show (e.g. rate limited), or "". */
   notice: string;
 }
@@ -80,6 +83,8 @@ export type Action =
   | { type: "read"; room: string; seq: number }
   | { type: "notice"; text: string };
 
+/** Messages announced within this many ms of each other count as one burst. */
+export const ANNOUNCE_BURST_MS = 1500;
 /** How long a typing event shows, in ms (the protocol's typing lifetime). */
 export { TYPING_TTL_MS };
 /**

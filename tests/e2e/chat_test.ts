@@ -138,6 +138,13 @@ browserTest(
         "hi ann, bob here",
         ...missed,
       ]);
+      // The catch-up is announced once, as a summary.
+      await b.page.waitForFunction(() =>
+        /^\d+ new messages\. Latest from .+: missed three$/.test(
+          document.querySelector('[role="status"][aria-live="polite"]')
+            ?.textContent ?? "",
+        )
+      );
       assertEquals(
         await b.page.evaluate(() =>
           (globalThis as unknown as { __sameDocument?: boolean }).__sameDocument
