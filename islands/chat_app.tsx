@@ -92,6 +92,28 @@ export function ChatApp(props: ChatAppProps) {
     ) actions.loadOlder();
   }, [hydrated, roomState?.messages.length, roomState?.hasOlder, loadingOlder]);
 
+  // Alt+ArrowUp / Alt+ArrowDown: previous / next room in the sidebar's order.
+  const order = [
+    ...state.rooms.filter((r) => r.visibility !== "direct"),
+    ...state.rooms.filter((r) => r.visibility === "direct"),
+  ].map((r) => r.id);
+  const orderKey = order.join(",");
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
+      if (document.querySelector("dialog[open]") || !order.length) return;
+      e.preventDefault();
+      const i = order.indexOf(state.active ?? "");
+      const step = e.key === "ArrowUp" ? -1 : 1;
+      const next = i < 0
+        ? (step > 0 ? 0 : order.length - 1)
+        : (i + step + order.length) % order.length;
+      actions.open(order[next]);
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, [orderKey, state.active]);
+
   const onScroll = () => {
     const el = scroller.current;
     if (!el || !roomState?.hasOlder || loadingOlder) return;

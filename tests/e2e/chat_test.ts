@@ -326,6 +326,13 @@ browserTest(
       await b.page.getByRole("link", { name: "design" }).click();
       await waitForMessage(b.page, "second, edited (edited)");
 
+      // Alt+ArrowDown / Alt+ArrowUp switch rooms in sidebar order.
+      await b.page.locator("#chat-input").focus();
+      await b.page.keyboard.press("Alt+ArrowDown");
+      await b.page.getByRole("heading", { name: ann.username! }).waitFor();
+      await b.page.keyboard.press("Alt+ArrowUp");
+      await b.page.getByRole("heading", { name: "design" }).waitFor();
+
       // Ann deletes her first message (inline confirmation); Bob sees the tombstone.
       const first = a.page.locator(".chat-msg", { hasText: "line one" });
       await first.hover();
