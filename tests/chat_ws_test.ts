@@ -372,7 +372,7 @@ Deno.test("chat ws: logout closes that session's sockets with 4001 and leaves ot
   const out = await t.a.fetch("/logout", { method: "POST" });
   await out.body?.cancel();
   assert.equal(out.status, 303);
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const closed = await Promise.race([
     first.closed,
     new Promise<never>((_, reject) => {
