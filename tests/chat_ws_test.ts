@@ -359,3 +359,30 @@ Deno.test("chat ws: leaving a room stops its live messages on all of the user's 
   wb.send({ type: "subscribe", room: pub.id });
   assert.equal((await wb.nextOf("error")).code, "not_member");
 });
+
+Deno.test("chat ws: logout closes that session's sockets with 4001 and leaves other sessions open", async () => {
+  await using t = await setup();
+  const first = await t.socket(t.a);
+  const other = new Client(t.server.url);
+  assert.equal(
+    (await other.login(t.a.username!, "correct horse battery")).status,
+    303,
+  );
+  const second = await t.socket(other);
+  const out = await t.a.fetch("/logout", { method: "POST" });
+  await out.body?.cancel();
+  assert.equal(out.status, 303);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const closed = await Promise.race([
+    first.closed,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("socket stayed open")), 5000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  assert.equal(closed.code, CloseCode.sessionEnded);
+  second.send({ type: "ping" });
+  assert.equal(
+    (await second.next((f) => f.type === "pong", "pong")).type,
+    "pong",
+  );
+});

@@ -66,6 +66,8 @@ export class Connection {
   chain: Promise<void> = Promise.resolve();
   /** The client's IP address ("" when unknown). */
   ip = "";
+  /** The session behind the socket, and when it expires (ms since epoch). */
+  session?: { id: string; expiresAt: number };
   /** Frames waiting in `chain`. */
   queued = 0;
   #unchecked = 0;

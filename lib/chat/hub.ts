@@ -8,7 +8,7 @@
  * @module
  */
 import { AppError } from "../errors.ts";
-import type { BusEvent, EventBus } from "../events.ts";
+import { type BusEvent, type EventBus, SESSION_ENDED } from "../events.ts";
 import * as actions from "./actions.ts";
 import { Connection } from "./connection.ts";
 import type { GroupCommitter } from "./group_commit.ts";
@@ -86,7 +86,12 @@ export class ChatHub {
    * Takes over a socket from `Deno.upgradeWebSocket` for signed-in `user`;
    * `ip` (the client's address) adds a per-IP send limit.
    */
-  attach(socket: WebSocket, user: string, ip = ""): void {
+  attach(
+    socket: WebSocket,
+    user: string,
+    ip = "",
+    session?: { id: string; expiresAt: number },
+  ): void {
     const conn = new Connection(
       socket,
       user,
@@ -95,11 +100,21 @@ export class ChatHub {
       this.#hooks,
     );
     conn.ip = ip;
+    conn.session = session;
     const open = () => {
       if (conn.closed || this.#closed) return;
       this.#conns.add(conn);
       this.#join(this.#users, `user:${user}`, user, conn, (ev) => {
         const conns = [...this.#users.get(user)?.conns ?? []];
+        if (ev.type === SESSION_ENDED) {
+          // Logout: close the sockets of that session on every instance.
+          for (const c of conns) {
+            if (c.session?.id === ev.session) {
+              this.#closeConn(c, CloseCode.sessionEnded, "Signed out.");
+            }
+          }
+          return;
+        }
         if (ev.type === "left" && typeof ev.room === "string") {
           // The user left the room: stop its live events on every socket.
           for (const c of conns) this.#unsubscribe(c, ev.room);
@@ -336,7 +351,9 @@ export class ChatHub {
   #sweep(): void {
     const now = Date.now();
     for (const conn of [...this.#conns]) {
-      if (now - conn.lastSeen > this.#o.idleTimeoutMs) {
+      if (conn.session && conn.session.expiresAt <= now) {
+        this.#closeConn(conn, CloseCode.sessionEnded, "Session expired.");
+      } else if (now - conn.lastSeen > this.#o.idleTimeoutMs) {
         this.stats.idleClosed++;
         this.#closeConn(conn, CloseCode.heartbeatTimeout, "No heartbeat.");
       } else if (conn.isSlow(now)) this.#slow(conn);

@@ -33,6 +33,8 @@ export const CloseCode = {
   heartbeatTimeout: 4000,
   /** The client reads too slowly; reconnect and catch up with `after`. */
   slowConsumer: 4008,
+  /** The session behind the socket ended (logout or expiry): sign in again. */
+  sessionEnded: 4001,
 } as const;
 
 /** Codes carried by `error` frames. */

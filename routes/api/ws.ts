@@ -22,10 +22,12 @@ export const handler: Handlers = {
     const { socket, response } = Deno.upgradeWebSocket(req, {
       idleTimeout: 60,
     });
+    const session = ctx.state.session!;
     chatFor(ctx.deps).hub.attach(
       socket,
       ctx.state.user!.username,
       ctx.remoteAddr,
+      { id: session.id, expiresAt: Date.parse(session.expiresAt) },
     );
     return response;
   },
