@@ -200,3 +200,33 @@ Deno.test("chat connection: onRetry counts failed attempts from 1", async () => 
   conn.stop();
   await srv.close();
 });
+
+Deno.test("chat connection: onClose gets the server's close code and may stop retrying", async () => {
+  const srv = wsServer();
+  const codes: number[] = [];
+  const statuses: ConnectionStatus[] = [];
+  const conn: ChatConnection = new ChatConnection({
+    url: srv.url,
+    baseDelayMs: 5,
+    maxDelayMs: 20,
+    onStatus: (s) => statuses.push(s),
+    onFrame: () => {},
+    onOpen: () => {},
+    onClose: (code) => {
+      codes.push(code);
+      conn.stop();
+    },
+  });
+  conn.start();
+  await until(
+    () => srv.sockets.length === 1 && conn.status === "online",
+    "open",
+  );
+  srv.sockets[0].close(4001, "session ended");
+  await until(() => codes.length === 1, "close seen");
+  assert.deepEqual(codes, [4001]);
+  await new Promise((r) => setTimeout(r, 60)); // several retry periods
+  assert.equal(srv.upgrades, 1, "no reconnect after stop()");
+  assert.deepEqual(statuses, ["online"]);
+  await srv.close();
+});

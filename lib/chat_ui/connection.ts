@@ -21,6 +21,8 @@ export interface ConnectionOptions {
   onStatus: (status: ConnectionStatus) => void;
   /** Called after every successful (re)connect. */
   onOpen: () => void;
+  /** Called when the server closes the socket; may call `stop()` to give up. */
+  onClose?: (code: number) => void;
   /** Called before each retry with the 1-based number of failed attempts. */
   onRetry?: (failures: number) => void;
   /** First retry delay, ms (default 500). */
@@ -49,7 +51,9 @@ export function backoffDelay(
 
 /** A self-healing chat socket. */
 export class ChatConnection {
-  #opts: Required<Omit<ConnectionOptions, "onRetry">> & ConnectionOptions;
+  #opts:
+    & Required<Omit<ConnectionOptions, "onRetry" | "onClose">>
+    & ConnectionOptions;
   #ws: WebSocket | null = null;
   #status: ConnectionStatus = "connecting";
   #attempt = 0;
@@ -187,11 +191,12 @@ export class ChatConnection {
     ws.onerror = () => {
       // onclose follows and schedules the retry
     };
-    ws.onclose = () => {
+    ws.onclose = (e: CloseEvent) => {
       if (this.#ws !== ws) return;
       this.#ws = null;
       clearInterval(this.#beatTimer);
       this.#beatTimer = undefined;
+      this.#opts.onClose?.(e.code);
       this.#scheduleRetry();
     };
   }

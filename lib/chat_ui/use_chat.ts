@@ -12,7 +12,12 @@ import {
   useRef,
   useState,
 } from "preact/hooks";
-import type { ClientFrame, Message, RoomSummary } from "../chat/protocol.ts";
+import {
+  type ClientFrame,
+  CloseCode,
+  type Message,
+  type RoomSummary,
+} from "../chat/protocol.ts";
 import * as api from "./api.ts";
 import { ChatConnection } from "./connection.ts";
 import { PAGE_SIZE } from "./page_size.ts";
@@ -95,6 +100,12 @@ export function useChat(init: ChatInit) {
       url: wsUrl(),
       onFrame: (frame) => dispatch({ type: "frame", frame, now: Date.now() }),
       onStatus: (status) => dispatch({ type: "connection", status }),
+      // A logout (here or in another tab) ends the session's sockets.
+      onClose: (code) => {
+        if (code !== CloseCode.sessionEnded) return;
+        c.stop();
+        dispatch({ type: "connection", status: "signed-out" });
+      },
       // After a few failed reconnects, find out whether the session ended.
       onRetry: (failures) => {
         if (failures !== 3) return;

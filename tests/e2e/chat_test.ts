@@ -452,28 +452,48 @@ browserTest(
 );
 
 browserTest(
-  "chat ui: when the session has ended, the chat says so instead of retrying forever",
+  "chat ui: logging out in another tab ends the chat tab's connection with a sign-in link",
   async (browser) => {
     const server = await startServer();
     try {
       const ann = await signedInClient(server.url, uniqueName("ann"));
       const room = await createRoom(ann, "brief", "public");
       const a = await openAs(browser, server, ann, `/chat/${room}`);
-      // Log out in another tab of the same browser.
       const other = await a.ctx.newPage();
       await other.goto(server.url + "/");
       await other.getByRole("button", { name: "Log out" }).click();
       await other.waitForURL((u) => u.pathname === "/login");
-      // The chat tab loses its connection and cannot get a new one.
-      await a.ctx.setOffline(true);
-      await a.page.getByText("You are offline. Reconnecting…").waitFor();
-      await a.ctx.setOffline(false);
       await a.page.getByText("You are signed out.").waitFor();
       const login = a.page.getByRole("link", { name: "Log in again" });
       assertEquals(
         await login.getAttribute("href"),
         `/login?next=${encodeURIComponent(`/chat/${room}`)}`,
       );
+      assertEquals(await a.page.getByText("Reconnecting…").count(), 0);
+      assertEquals(a.errors, []);
+      await a.ctx.close();
+    } finally {
+      await server.close();
+    }
+  },
+);
+
+browserTest(
+  "chat ui: a session that ended while offline is noticed after failed reconnects, not retried forever",
+  async (browser) => {
+    const server = await startServer();
+    try {
+      const ann = await signedInClient(server.url, uniqueName("ann"));
+      const room = await createRoom(ann, "brief", "public");
+      const a = await openAs(browser, server, ann, `/chat/${room}`);
+      await a.ctx.setOffline(true);
+      await a.page.getByText("You are offline. Reconnecting…").waitFor();
+      // The same session logs out elsewhere while this tab is offline.
+      const out = await ann.fetch("/logout", { method: "POST" });
+      await out.body?.cancel();
+      assertEquals(out.status, 303);
+      await a.ctx.setOffline(false);
+      await a.page.getByText("You are signed out.").waitFor();
       assertEquals(await a.page.getByText("Reconnecting…").count(), 0);
       assertEquals(a.errors, []);
       await a.ctx.close();
