@@ -10,6 +10,7 @@ import { EventBus } from "./events.ts";
 import { ForbiddenError, PayloadTooLargeError } from "./errors.ts";
 import { getUser } from "./auth/users.ts";
 import { getSession } from "./auth/sessions.ts";
+import { configuredProviders } from "./auth/oauth/providers.ts";
 import { buildClient, type ClientBuild, readBuild } from "./web/bundle.ts";
 import { loadManifest } from "./web/manifest.ts";
 import {
@@ -86,6 +87,8 @@ async function clientBuild(
 /** Creates the app. */
 export async function createApp(options: AppOptions): Promise<App> {
   const { config, kv } = options;
+  // Fails at start-up on an insecure or malformed sign-in provider URL.
+  configuredProviders(config);
   const root = options.root ?? PROJECT_ROOT;
   const closers: (() => void | Promise<void>)[] = [];
   const bus = new EventBus(

@@ -36,9 +36,16 @@ export interface Config {
   mailRetryBaseMs: number;
   /** DKIM signing, when all three are set. */
   dkim?: { domainName: string; keySelector: string; privateKey: string };
-  github?: OAuthClient;
-  google?: OAuthClient;
-  oidc?: OAuthClient & { issuer: string };
+  /** GitHub OAuth app; the endpoint URLs override github.com (local stand-ins). */
+  github?: OAuthClient & {
+    authorizeUrl?: string;
+    tokenUrl?: string;
+    apiUrl?: string;
+  };
+  /** Google sign-in; `issuer` overrides https://accounts.google.com. */
+  google?: OAuthClient & { issuer?: string };
+  /** Any OpenID Connect provider; `name` is shown on the sign-in button. */
+  oidc?: OAuthClient & { issuer: string; name?: string };
   /** Session lifetime in milliseconds. */
   sessionTtlMs: number;
   /** Largest accepted request body for most routes, in bytes. */
@@ -51,6 +58,16 @@ export interface Config {
   loginFailuresPerIp: number;
   /** Sign-ups per IP address per hour before 429. */
   signupsPerIpPerHour: number;
+  /** Provider sign-ins started per IP address per 10 minutes before 429. */
+  oauthStartsPerIp: number;
+  /** Chat: sends a user may burst (CHAT_SEND_BURST, default 30). */
+  chatSendBurst: number;
+  /** Chat: sustained sends per second per user (CHAT_SEND_PER_SECOND, default 10). */
+  chatSendPerSecond: number;
+  /** Chat: bytes a socket may keep buffered before it counts as slow (CHAT_BUFFER_BYTES, default 1 MiB; 4× closes it at once). */
+  chatBufferBytes: number;
+  /** Chat: a socket silent this long is closed with 4000 (CHAT_IDLE_TIMEOUT_MS, default 75 s; clients ping every 30 s). */
+  chatIdleTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -69,6 +86,13 @@ function pair(env: Env, prefix: string): OAuthClient | undefined {
   const clientId = env[`${prefix}_CLIENT_ID`];
   const clientSecret = env[`${prefix}_CLIENT_SECRET`];
   return clientId && clientSecret ? { clientId, clientSecret } : undefined;
+}
+
+function withExtra<T extends object>(
+  client: OAuthClient | undefined,
+  extra: T,
+): (OAuthClient & T) | undefined {
+  return client ? { ...client, ...extra } : undefined;
 }
 
 /** Parses configuration from an environment map (defaults per DESIGN.md §8). */
@@ -98,17 +122,28 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
         privateKey: dkimKey,
       }
       : undefined,
-    github: pair(env, "GITHUB"),
-    google: pair(env, "GOOGLE"),
+    github: withExtra(pair(env, "GITHUB"), {
+      authorizeUrl: env.GITHUB_AUTHORIZE_URL || undefined,
+      tokenUrl: env.GITHUB_TOKEN_URL || undefined,
+      apiUrl: env.GITHUB_API_URL || undefined,
+    }),
+    google: withExtra(pair(env, "GOOGLE"), {
+      issuer: env.GOOGLE_ISSUER || undefined,
+    }),
     oidc: oidc && env.OIDC_ISSUER
-      ? { ...oidc, issuer: env.OIDC_ISSUER }
+      ? { ...oidc, issuer: env.OIDC_ISSUER, name: env.OIDC_NAME || undefined }
       : undefined,
     sessionTtlMs: int(env, "SESSION_TTL_HOURS", 24 * 14) * 3600_000,
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 1024 * 1024),
     maxImportBytes: int(env, "MAX_IMPORT_BYTES", 20 * 1024 * 1024),
+    chatSendBurst: int(env, "CHAT_SEND_BURST", 30),
+    chatSendPerSecond: int(env, "CHAT_SEND_PER_SECOND", 10),
+    chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
+    chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
     loginFailuresPerUser: int(env, "LOGIN_FAILURES_PER_USER", 5),
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),
+    oauthStartsPerIp: int(env, "OAUTH_STARTS_PER_IP", 60),
   };
 }
 

@@ -1,5 +1,9 @@
 import type { Handlers, PageProps } from "../lib/web/types.ts";
-import { AuthForm, type AuthFormData } from "../components/auth_form.tsx";
+import {
+  type LoginPageData,
+  LoginWithProviders,
+} from "../components/provider_links.tsx";
+import { providerChoices } from "../lib/auth/oauth/providers.ts";
 import { signUp } from "../lib/auth/accounts.ts";
 import { readForm } from "../lib/web/body.ts";
 import { redirect } from "../lib/web/error_response.ts";
@@ -7,10 +11,13 @@ import { handleForm } from "../lib/web/form_page.ts";
 import { safeReturnPath } from "../lib/web/safe_path.ts";
 import { startSession } from "../lib/web/session_cookie.ts";
 
-export const handler: Handlers<AuthFormData> = {
+export const handler: Handlers<LoginPageData> = {
   GET(_req, ctx) {
     if (ctx.state.user) return redirect("/");
-    return ctx.render({ next: ctx.url.searchParams.get("next") ?? undefined });
+    return ctx.render({
+      next: ctx.url.searchParams.get("next") ?? undefined,
+      providers: providerChoices(ctx.deps.config),
+    });
   },
   async POST(req, ctx) {
     const { kv, config } = ctx.deps;
@@ -20,10 +27,15 @@ export const handler: Handlers<AuthFormData> = {
       const user = await signUp(kv, config, form, ctx.remoteAddr);
       const cookie = await startSession(kv, config, req, user.id);
       return redirect(safeReturnPath(next), 303, { "set-cookie": cookie });
-    }, (f) => ({ ...f, username: form.username, next }));
+    }, (f) => ({
+      ...f,
+      username: form.username,
+      next,
+      providers: providerChoices(config),
+    }));
   },
 };
 
-export default function SignupPage({ data }: PageProps<AuthFormData>) {
-  return <AuthForm mode="signup" data={data} />;
+export default function SignupPage({ data }: PageProps<LoginPageData>) {
+  return <LoginWithProviders mode="signup" data={data} />;
 }

@@ -169,7 +169,11 @@ export function buildRouter(
             state,
           });
           const res = html(vnode, state, init?.status ?? 200);
-          new Headers(init?.headers).forEach((v, k) => res.headers.set(k, v));
+          new Headers(init?.headers).forEach((v, k) =>
+            k === "set-cookie"
+              ? res.headers.append(k, v)
+              : res.headers.set(k, v)
+          );
           return Promise.resolve(res);
         },
         renderNotFound: () => renderStatus(req, 404, "Page not found.", state),
