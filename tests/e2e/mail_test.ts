@@ -11,12 +11,19 @@ browserTest(
     const smtp = await startSmtp();
     // A slow rate, so the bar is seen moving rather than jumping to the end.
     const server = await startServer({
-      env: { SMTP_URL: smtp.url, MAIL_RATE: "10" },
+      env: { SMTP_URL: smtp.url, MAIL_RATE: "5" },
     });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(String(e)));
+      const campaignFrames: string[] = [];
+      page.on("websocket", (ws) =>
+        ws.on("framereceived", (f) => {
+          if (String(f.payload).includes('"type":"campaign"')) {
+            campaignFrames.push(String(f.payload));
+          }
+        }));
       const user = uniqueName("mailer");
       await page.goto(server.url + "/signup");
       await page.getByLabel("Username").fill(user);
@@ -54,6 +61,13 @@ browserTest(
       await page.getByRole("button", { name: "Send to 12 recipients" }).click();
       const bar = page.locator("progress#campaign-progress");
       await bar.waitFor();
+      // Live over the WebSocket: the bar is seen part-way, not only at the end.
+      await page.waitForFunction(() => {
+        const p = document.querySelector<HTMLProgressElement>(
+          "progress#campaign-progress",
+        );
+        return !!p && p.max === 12 && p.value > 0 && p.value < 12;
+      });
       if (Deno.env.get("SCREENSHOTS")) {
         await page.screenshot({
           path: "/tmp/mail_progress.png",
@@ -73,11 +87,19 @@ browserTest(
       await page.locator('[data-status="done"]').waitFor();
       assertEquals(await page.locator(".counts .pct").textContent(), "100%");
       assertEquals(smtp.mails.length, 12);
+      assert(
+        campaignFrames.length > 0,
+        "no campaign frame came over the WebSocket",
+      );
       assert(smtp.mails.some((m) => m.parsed.subject === "Hello First3"));
       await page.getByLabel("Show").selectOption("sent");
       await page.getByRole("cell", { name: /m11@group\.test/ }).waitFor();
       if (Deno.env.get("SCREENSHOTS")) {
         await page.screenshot({ path: "/tmp/mail_done.png", fullPage: true });
+        await page.emulateMedia({ colorScheme: "dark" });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.screenshot({ path: "/tmp/mail_done_phone_dark.png" });
+        await page.setViewportSize({ width: 1280, height: 800 });
       }
       await page.goto(server.url + "/campaigns");
       await page.getByRole("link", { name: "Hello {{first_name}}" }).waitFor();
