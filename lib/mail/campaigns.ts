@@ -6,13 +6,17 @@
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { type Page, retryLocked } from "../kv.ts";
+import { assertHeaderSafe, isEmail } from "./headers.ts";
 import {
-  assertHeaderSafe,
-  hasHeaderBreak,
-  isEmail,
-  normalizeEmail,
-  parseMailbox,
-} from "./headers.ts";
+  expandRecipients,
+  type InvalidAddress,
+  noContacts,
+  RECIPIENT_LIMITS,
+  type RecipientSource,
+} from "./recipients.ts";
+
+export { expandRecipients, noContacts, RECIPIENT_LIMITS };
+export type { InvalidAddress, RecipientSource };
 import {
   type Campaign,
   type CampaignProgress,
@@ -28,32 +32,11 @@ export const LIMITS = {
   subjectChars: 300,
   textBytes: 16_000,
   htmlBytes: 32_000,
-  nameChars: 200,
-  maxRecipients: 50_000,
-  maxTyped: 5_000,
+  ...RECIPIENT_LIMITS,
   /** Recipients per stored draft chunk (keeps values far below 64 KiB). */
   chunk: 50,
   /** Invalid addresses returned in a draft answer. */
   reportInvalid: 100,
-};
-
-/** Where groups and contacts come from (the contacts module, adapted). */
-export interface RecipientSource {
-  /** Expands the owner's groups and contacts; unknown ids go to `missing`. */
-  expand(
-    owner: string,
-    selection: { groups: string[]; contacts: string[] },
-  ): Promise<{ recipients: RecipientInput[]; missing: string[] }>;
-}
-
-/** A source with no address book: only typed addresses work. */
-export const noContacts: RecipientSource = {
-  expand(_owner, sel) {
-    return Promise.resolve({
-      recipients: [],
-      missing: [...sel.groups, ...sel.contacts],
-    });
-  },
 };
 
 /** The body of `POST /api/campaigns`. */
@@ -62,12 +45,6 @@ export interface DraftInput {
   text?: unknown;
   html?: unknown;
   to?: { groups?: unknown; contacts?: unknown; emails?: unknown };
-}
-
-/** An address that was left out of a draft, and why. */
-export interface InvalidAddress {
-  email: string;
-  reason: string;
 }
 
 /** The result of a draft: the campaign and what was left out. */
@@ -97,23 +74,6 @@ function str(v: unknown, field: string, required: boolean): string {
   return v;
 }
 
-function ids(v: unknown, field: string, max: number): string[] {
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
-    throw new BadRequestError(`to.${field} must be a list of strings.`);
-  }
-  if (v.length > max) {
-    throw new BadRequestError(`to.${field} has more than ${max} entries.`);
-  }
-  return v as string[];
-}
-
-function checkName(v: string | undefined, field: string): string | undefined {
-  if (!v) return undefined;
-  assertHeaderSafe(v, field);
-  return v.trim().slice(0, LIMITS.nameChars) || undefined;
-}
-
 /** Validates subject and bodies; returns them with the HTML sanitised. */
 export function validateContent(input: DraftInput): {
   subject: string;
@@ -141,78 +101,6 @@ export function validateContent(input: DraftInput): {
   compileTemplate(text, "text");
   if (html) compileTemplate(html, "html");
   return { subject, text, html };
-}
-
-/**
- * Expands groups, contacts and typed addresses into unique, valid
- * recipients. CR/LF/NUL anywhere is a 400 (nothing is drafted).
- */
-export async function expandRecipients(
-  owner: string,
-  to: DraftInput["to"],
-  source: RecipientSource,
-): Promise<
-  {
-    recipients: RecipientInput[];
-    invalid: InvalidAddress[];
-    duplicates: number;
-  }
-> {
-  const groups = ids(to?.groups, "groups", 1000);
-  const contacts = ids(to?.contacts, "contacts", LIMITS.maxRecipients);
-  const emails = ids(to?.emails, "emails", LIMITS.maxTyped);
-  const expanded = groups.length || contacts.length
-    ? await source.expand(owner, { groups, contacts })
-    : { recipients: [], missing: [] };
-  if (expanded.missing.length) {
-    throw new NotFoundError(
-      `Unknown group or contact: ${expanded.missing.slice(0, 5).join(", ")}.`,
-    );
-  }
-  const typed: RecipientInput[] = emails.map((raw) => {
-    assertHeaderSafe(raw, "to.emails");
-    const { name, address } = parseMailbox(raw);
-    return { email: address, name: name || undefined };
-  });
-  const seen = new Set<string>();
-  const recipients: RecipientInput[] = [];
-  const invalid: InvalidAddress[] = [];
-  let duplicates = 0;
-  for (const r of [...expanded.recipients, ...typed]) {
-    const email = (r.email ?? "").trim();
-    if (hasHeaderBreak(email)) assertHeaderSafe(email, "email");
-    if (!isEmail(email)) {
-      invalid.push({
-        email,
-        reason: email ? "not a valid address" : "no email address",
-      });
-      continue;
-    }
-    const norm = normalizeEmail(email);
-    if (seen.has(norm)) {
-      duplicates++;
-      continue;
-    }
-    seen.add(norm);
-    const firstName = checkName(r.firstName, "first_name");
-    const lastName = checkName(r.lastName, "last_name");
-    const name = checkName(r.name, "name") ??
-      ([firstName, lastName].filter(Boolean).join(" ") || undefined);
-    recipients.push({
-      email,
-      firstName,
-      lastName,
-      name,
-      contactId: r.contactId,
-    });
-  }
-  if (recipients.length > LIMITS.maxRecipients) {
-    throw new BadRequestError(
-      `A campaign has at most ${LIMITS.maxRecipients} recipients.`,
-      "too_many_recipients",
-    );
-  }
-  return { recipients, invalid, duplicates };
 }
 
 /** Creates a draft owned by `user`; 400 on bad content or no recipients. */

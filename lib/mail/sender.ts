@@ -7,14 +7,12 @@
  */
 import type { EventBus } from "../events.ts";
 import { listValues } from "../kv.ts";
-import { progressOf } from "./campaigns.ts";
 import {
   compileCampaign,
   type CompiledCampaign,
   type ComposeContext,
   composeFor,
 } from "./compose.ts";
-import { finishIfComplete } from "./controls.ts";
 import {
   type Leased,
   leaseDue,
@@ -22,7 +20,16 @@ import {
   recordOutcomes,
   releaseLeases,
 } from "./ledger.ts";
-import { type Campaign, type CampaignProgress, keys } from "./model.ts";
+import { type Campaign, keys } from "./model.ts";
+import { RateLimiter } from "./rate.ts";
+import {
+  backoffMs,
+  progressEvent,
+  ProgressTicker,
+  publishProgress,
+} from "./progress.ts";
+
+export { backoffMs, progressEvent, publishProgress };
 import { type MailTransport, SendError } from "./transport.ts";
 
 /** Sender settings; every number has a default. */
@@ -47,40 +54,10 @@ export interface SenderOptions extends ComposeContext {
   progressMs?: number;
 }
 
-/** The progress event published on `user:<owner>`. */
-export function progressEvent(p: CampaignProgress) {
-  return {
-    type: "campaign",
-    campaign: {
-      id: p.id,
-      status: p.status,
-      total: p.total,
-      sent: p.sent,
-      failed: p.failed,
-      pending: p.pending,
-      suppressed: p.suppressed,
-    },
-  };
-}
-
-/** Publishes a campaign's progress to its owner's topic. */
-export function publishProgress(
-  bus: EventBus | undefined,
-  owner: string,
-  p: CampaignProgress,
-): void {
-  bus?.publish(`user:${owner}`, progressEvent(p));
-}
-
 interface PendingOutcome {
   leased: Leased;
   outcome: Outcome;
   done: () => void;
-}
-
-/** Delay before retry number `attempt` (1-based), capped at 15 minutes. */
-export function backoffMs(base: number, attempt: number): number {
-  return Math.min(base * 2 ** Math.max(0, attempt - 1), 15 * 60_000);
 }
 
 /** A running sender loop. */
@@ -98,15 +75,19 @@ export class Sender {
   #buffer: Leased[] = [];
   #pumpTimer?: ReturnType<typeof setTimeout>;
   #woken = false;
-  #tokens = 0;
-  #tokensAt = Date.now();
   #rr = 0;
-  readonly #lastPublish = new Map<string, number>();
-  readonly #ticks = new Set<Promise<void>>();
-  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #ticker: ProgressTicker;
+  readonly #rate: RateLimiter;
 
   constructor(options: SenderOptions) {
     this.#ctx = options;
+    this.#rate = new RateLimiter(options.ratePerSecond ?? 0);
+    this.#ticker = new ProgressTicker(
+      options.kv,
+      options.bus,
+      options.progressMs ?? 250,
+      (id) => this.#campaigns.delete(id),
+    );
     this.#o = {
       concurrency: 5,
       ratePerSecond: 0,
@@ -150,9 +131,7 @@ export class Sender {
     await Promise.all(this.#inflight.values());
     await this.#flushing;
     await this.#flushing;
-    for (const t of this.#timers.values()) clearTimeout(t);
-    this.#timers.clear();
-    await Promise.all(this.#ticks);
+    await this.#ticker.stop();
   }
 
   /** Leased records kept ready so a freed slot never waits for KV. */
@@ -199,7 +178,7 @@ export class Sender {
       !this.#stopped && this.#buffer.length &&
       this.#inflight.size < this.#o.concurrency
     ) {
-      if (!this.#takeTokens(1)) {
+      if (!this.#rate.take(1)) {
         this.#pumpTimer ??= setTimeout(() => {
           this.#pumpTimer = undefined;
           this.#pump();
@@ -209,21 +188,6 @@ export class Sender {
       this.#dispatch(this.#buffer.shift()!);
     }
     if (this.#buffer.length < this.#bufferTarget) this.wake();
-  }
-
-  #takeTokens(want: number): number {
-    const rate = this.#o.ratePerSecond;
-    if (!rate) return want;
-    const now = Date.now();
-    const burst = Math.max(1, Math.ceil(rate / 10));
-    this.#tokens = Math.min(
-      burst,
-      this.#tokens + (now - this.#tokensAt) * rate / 1000,
-    );
-    this.#tokensAt = now;
-    const n = Math.min(want, Math.floor(this.#tokens));
-    this.#tokens -= n;
-    return n;
   }
 
   async #fill(max: number): Promise<number> {
@@ -320,57 +284,11 @@ export class Sender {
           console.error("mail sender: recording outcomes failed", err);
         }
         for (const b of batch) b.done();
-        for (const b of batch) this.#touch(b.leased.campaignId);
+        for (const b of batch) this.#ticker.touch(b.leased.campaignId);
       }
     })().finally(() => {
       this.#flushing = undefined;
     });
-  }
-
-  /**
-   * Schedules a progress tick for a campaign: at most one per `progressMs`,
-   * off the send path. A tick finishes the campaign when nothing is pending
-   * and publishes its progress.
-   */
-  #touch(id: string): void {
-    if (this.#timers.has(id) || this.#stopped) return;
-    const wait = Math.max(
-      0,
-      (this.#lastPublish.get(id) ?? 0) + this.#o.progressMs - Date.now(),
-    );
-    this.#timers.set(
-      id,
-      setTimeout(() => {
-        // Unmarked before the tick runs: outcomes recorded meanwhile schedule another.
-        this.#timers.delete(id);
-        const run = this.#tick(id).catch((err) =>
-          console.error("mail sender: progress failed", err)
-        ).finally(() => this.#ticks.delete(run));
-        this.#ticks.add(run);
-      }, wait),
-    );
-  }
-
-  async #tick(id: string): Promise<void> {
-    this.#lastPublish.set(id, Date.now());
-    const finished = await finishIfComplete(this.#o.kv, id);
-    if (finished) {
-      this.#campaigns.delete(id);
-      this.#lastPublish.delete(id);
-      const owner = (await this.#o.kv.get<Campaign>(keys.campaign(id))).value
-        ?.owner;
-      if (owner) publishProgress(this.#o.bus, owner, finished);
-      return;
-    }
-    if (!this.#o.bus) return;
-    const campaign = (await this.#o.kv.get<Campaign>(keys.campaign(id))).value;
-    if (campaign) {
-      publishProgress(
-        this.#o.bus,
-        campaign.owner,
-        await progressOf(this.#o.kv, campaign),
-      );
-    }
   }
 }
 
