@@ -1,3 +1,4 @@
+import { createContact } from "../lib/contacts/contacts.ts";
 import {
   assert,
   assertEquals,
@@ -540,6 +541,77 @@ Deno.test("mail: another user's campaign is a 404 for every route; a test send r
       `/api/campaigns/${d.body.id}/preview?email=a@x.test`,
     );
     assertEquals(pv.body.subject, "Mine there");
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("mail: a draft merges groups, contacts and typed addresses, drops duplicates, reports invalid ones; unknown ids are 404", async () => {
+  const w = await mailWorld();
+  try {
+    const kv = w.server.kv;
+    const group = await makeGroup(kv, w.user, 3, "Board");
+    const extra = await createContact(kv, w.user, {
+      name: "Solo Person",
+      email: "solo@x.test",
+    });
+    const theirs = await signedInClient(w.server.url);
+    const foreign = await makeGroup(kv, theirs.username!, 1, "Theirs");
+    const d = await w.client.json<
+      {
+        id: string;
+        total: number;
+        invalid: { email: string }[];
+        duplicates: number;
+      }
+    >(
+      "/api/campaigns",
+      {
+        json: {
+          subject: "Hi {{first_name|there}}",
+          text: "x",
+          to: {
+            groups: [group.id],
+            contacts: [extra.id],
+            emails: [
+              "m0@GROUP.test",
+              "new@x.test",
+              "not-an-address",
+              "Solo <solo@X.TEST>",
+            ],
+          },
+        },
+      },
+    );
+    assertEquals(d.status, 201);
+    assertEquals(d.body.total, 5);
+    assertEquals(d.body.duplicates, 2);
+    assertEquals(d.body.invalid.map((i) => i.email), ["not-an-address"]);
+    const list = await w.client.json<{ recipients: Rcpt[] }>(
+      `/api/campaigns/${d.body.id}/recipients`,
+    );
+    assertEquals(list.body.recipients.map((r) => r.email).sort(), [
+      "m0@group.test",
+      "m1@group.test",
+      "m2@group.test",
+      "new@x.test",
+      "solo@x.test",
+    ]);
+    const pv = await w.client.json<{ subject: string }>(
+      `/api/campaigns/${d.body.id}/preview?email=m1@group.test`,
+    );
+    assertEquals(pv.body.subject, "Hi First1");
+    const missing = await w.client.json("/api/campaigns", {
+      json: { subject: "S", text: "x", to: { groups: [foreign.id] } },
+    });
+    assertEquals(missing.status, 404);
+    const none = await w.client.json<{ error: { code: string } }>(
+      "/api/campaigns",
+      {
+        json: { subject: "S", text: "x", to: { emails: ["nope"] } },
+      },
+    );
+    assertEquals([none.status, none.body.error.code], [400, "no_recipients"]);
   } finally {
     await w.close();
   }
