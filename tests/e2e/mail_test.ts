@@ -17,6 +17,7 @@ browserTest(
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
       const campaignFrames: string[] = [];
       page.on("websocket", (ws) =>
         ws.on("framereceived", (f) => {
@@ -45,8 +46,15 @@ browserTest(
       await page.getByLabel("Message (plain text)").fill(
         "See you on Saturday!",
       );
+      await page.getByText("HTML version (optional)").click();
+      await page.getByLabel("HTML", { exact: true }).fill(
+        "<p>Hi <b>{{first_name}}</b></p><script>alert(1)</script>",
+      );
       await page.getByRole("button", { name: "Preview" }).click();
       await page.getByText("Subject: Hello Ada").waitFor();
+      const frame = page.frameLocator('iframe[title="HTML preview"]');
+      assertEquals(await frame.locator("b").textContent(), "Ada");
+      assertEquals(await frame.locator("script").count(), 0);
       if (Deno.env.get("SCREENSHOTS")) {
         await page.screenshot({
           path: "/tmp/mail_composer.png",
