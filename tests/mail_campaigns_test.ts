@@ -114,6 +114,9 @@ Deno.test("mail: 30 personalised mails to a group arrive with the right addresse
     );
     assertEquals(list.body.recipients.length, 30);
     assert(list.body.recipients.every((r) => r.sentAt && r.attempts === 1));
+    for (let i = 0; i < 500 && events.at(-1)?.status !== "done"; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
     const last = events.at(-1)!;
     assertEquals([last.id, last.status, last.sent, last.pending], [
       draft.body.id,

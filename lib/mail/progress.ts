@@ -86,8 +86,8 @@ export class ProgressTicker {
 
   async #tick(id: string): Promise<void> {
     this.#last.set(id, Date.now());
-    const finished = await finishIfComplete(this.kv, id);
     const campaign = (await this.kv.get<Campaign>(keys.campaign(id))).value;
+    const finished = await finishIfComplete(this.kv, id);
     if (finished) {
       this.#last.delete(id);
       this.onFinished(id);
