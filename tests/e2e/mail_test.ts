@@ -56,7 +56,9 @@ browserTest(
       assertEquals(await frame.locator("b").textContent(), "Ada");
       assertEquals(await frame.locator("script").count(), 0);
       if (Deno.env.get("SCREENSHOTS")) {
-        await page.locator('iframe[title="HTML preview"]').screenshot({ path: "/tmp/mail_iframe.png" });
+        await page.locator('iframe[title="HTML preview"]').screenshot({
+          path: "/tmp/mail_iframe.png",
+        });
       }
       if (Deno.env.get("SCREENSHOTS")) {
         await page.screenshot({
