@@ -1,4 +1,5 @@
 import { assert, assertEquals } from "./helpers/assert.ts";
+import { RateLimiter } from "../lib/mail/rate.ts";
 import {
   hasHeaderBreak,
   isEmail,
@@ -79,4 +80,16 @@ Deno.test("mail templates: malformed tags are refused at compile time with the f
       " {}",
     ],
   );
+});
+
+Deno.test("mail rate: the token bucket grants MAIL_RATE mails per second with bursts of a tenth", () => {
+  const r = new RateLimiter(20, 0);
+  assertEquals(r.take(5, 0), 0);
+  assertEquals(r.take(5, 100), 2); // 100 ms at 20/s, burst 2
+  assertEquals(r.take(5, 100), 0);
+  assertEquals(r.take(5, 10_000), 2); // idle time does not pile up beyond the burst
+  let granted = 0;
+  for (let t = 10_000; t <= 11_000; t += 10) granted += r.take(5, t);
+  assertEquals(granted, 20);
+  assertEquals(new RateLimiter(0).take(7), 7);
 });
