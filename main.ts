@@ -15,7 +15,7 @@ const app = await createApp({
   dev,
   assets: dev ? "memory" : "prebuilt",
 });
-Deno.serve({
+const server = Deno.serve({
   port: config.port,
   hostname: config.hostname,
   onListen: ({ hostname, port }) =>
@@ -23,3 +23,14 @@ Deno.serve({
       `RT Messenger listening on http://${hostname}:${port} (${config.appUrl})`,
     ),
 }, app.handler);
+
+// On SIGTERM/SIGINT (deploys, Ctrl+C): stop taking requests, let services
+// finish (the mail sender hands its leases back), then close KV.
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    await server.shutdown();
+    await app.close();
+    kv.close();
+    Deno.exit(0);
+  });
+}

@@ -28,6 +28,7 @@ import {
 } from "./web/security.ts";
 import { readSessionToken } from "./web/session_cookie.ts";
 import { StaticFiles } from "./web/static_files.ts";
+import { startMailService } from "./mail/service.ts";
 import type { AppDeps, State } from "./web/types.ts";
 
 /** How to get client bundles: build now in memory, or read `_build/`. */
@@ -157,6 +158,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw err;
   });
 
+  startMailService(deps);
   return {
     deps,
     handler: (req, info) => {

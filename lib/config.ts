@@ -24,6 +24,16 @@ export interface Config {
   mailFrom: string;
   /** Daily recipient quota per user for group mail. */
   mailDailyQuota: number;
+  /** Group mail: mails in flight per process, also the SMTP pool size (MAIL_CONCURRENCY). */
+  mailConcurrency: number;
+  /** Group mail: mails per second per process, 0 = unlimited (MAIL_RATE). */
+  mailRatePerSecond: number;
+  /** Group mail: lease on a recipient being sent, in ms (MAIL_LEASE_SECONDS). */
+  mailLeaseMs: number;
+  /** Group mail: attempts before a transient failure is final (MAIL_MAX_ATTEMPTS). */
+  mailMaxAttempts: number;
+  /** Group mail: first retry delay in ms, doubling per attempt (MAIL_RETRY_BASE_MS). */
+  mailRetryBaseMs: number;
   /** DKIM signing, when all three are set. */
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   /** GitHub OAuth app; the endpoint URLs override github.com (local stand-ins). */
@@ -50,6 +60,14 @@ export interface Config {
   signupsPerIpPerHour: number;
   /** Provider sign-ins started per IP address per 10 minutes before 429. */
   oauthStartsPerIp: number;
+  /** Chat: sends a user may burst (CHAT_SEND_BURST, default 30). */
+  chatSendBurst: number;
+  /** Chat: sustained sends per second per user (CHAT_SEND_PER_SECOND, default 10). */
+  chatSendPerSecond: number;
+  /** Chat: bytes a socket may keep buffered before it counts as slow (CHAT_BUFFER_BYTES, default 1 MiB; 4× closes it at once). */
+  chatBufferBytes: number;
+  /** Chat: a socket silent this long is closed with 4000 (CHAT_IDLE_TIMEOUT_MS, default 75 s; clients ping every 30 s). */
+  chatIdleTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -92,6 +110,11 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || "RT Messenger <no-reply@localhost>",
     mailDailyQuota: int(env, "MAIL_DAILY_QUOTA", 2000),
+    mailConcurrency: Math.max(1, int(env, "MAIL_CONCURRENCY", 5)),
+    mailRatePerSecond: int(env, "MAIL_RATE", 0),
+    mailLeaseMs: Math.max(1, int(env, "MAIL_LEASE_SECONDS", 60)) * 1000,
+    mailMaxAttempts: Math.max(1, int(env, "MAIL_MAX_ATTEMPTS", 5)),
+    mailRetryBaseMs: int(env, "MAIL_RETRY_BASE_MS", 2000),
     dkim: env.DKIM_DOMAIN && env.DKIM_SELECTOR && dkimKey
       ? {
         domainName: env.DKIM_DOMAIN,
@@ -113,6 +136,10 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     sessionTtlMs: int(env, "SESSION_TTL_HOURS", 24 * 14) * 3600_000,
     maxBodyBytes: int(env, "MAX_BODY_BYTES", 1024 * 1024),
     maxImportBytes: int(env, "MAX_IMPORT_BYTES", 20 * 1024 * 1024),
+    chatSendBurst: int(env, "CHAT_SEND_BURST", 30),
+    chatSendPerSecond: int(env, "CHAT_SEND_PER_SECOND", 10),
+    chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
+    chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
     loginFailuresPerUser: int(env, "LOGIN_FAILURES_PER_USER", 5),
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),

@@ -83,3 +83,15 @@ export class EventBus {
     }
   }
 }
+
+/** Event type on `user:<username>`: a session ended (logout); its sockets close. */
+export const SESSION_ENDED = "session_ended";
+
+/** Tells every instance that `username`'s session `sessionId` has ended. */
+export function publishSessionEnded(
+  bus: EventBus,
+  username: string,
+  sessionId: string,
+): void {
+  bus.publish(`user:${username}`, { type: SESSION_ENDED, session: sessionId });
+}

@@ -1,0 +1,143 @@
+import type { RoomSummary } from "../../lib/chat/protocol.ts";
+
+/** Props of {@link RoomSidebar}. */
+export interface RoomSidebarProps {
+  rooms: RoomSummary[];
+  active: string | null;
+  presence: Record<string, boolean>;
+  /** Client-side navigation; without it links load the page. */
+  onOpen?: (id: string, e: MouseEvent) => void;
+  onNewRoom?: () => void;
+  onBrowse?: () => void;
+  onNewDm?: () => void;
+  /** False until the island is interactive (buttons need JavaScript). */
+  interactive?: boolean;
+}
+
+/** A small padlock for private rooms (no emoji font needed). */
+export function LockIcon() {
+  return (
+    <svg class="chat-lock" viewBox="0 0 16 16" aria-hidden="true">
+      <path
+        fill="currentColor"
+        d="M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 1 0-4 0v2z"
+      />
+    </svg>
+  );
+}
+
+function RoomLink(
+  { room, active, online, onOpen }: {
+    room: RoomSummary;
+    active: boolean;
+    online?: boolean;
+    onOpen?: RoomSidebarProps["onOpen"];
+  },
+) {
+  const direct = room.visibility === "direct";
+  return (
+    <li>
+      <a
+        class={"chat-room" + (active ? " is-active" : "") +
+          (room.unread ? " has-unread" : "")}
+        href={`/chat/${encodeURIComponent(room.id)}`}
+        aria-current={active ? "page" : undefined}
+        onClick={onOpen ? (e) => onOpen(room.id, e) : undefined}
+        data-room={room.id}
+      >
+        {direct
+          ? (
+            <span
+              class={"chat-presence" + (online ? " is-online" : "")}
+              title={online ? "Online" : "Offline"}
+            >
+              <span class="sr-only">{online ? "online" : "offline"}</span>
+            </span>
+          )
+          : (
+            <span class="chat-room-icon" aria-hidden="true">
+              {room.visibility === "private" ? <LockIcon /> : "#"}
+            </span>
+          )}
+        <span class="chat-room-name">{room.name}</span>
+        {room.unread > 0 && (
+          <span class="chat-badge">
+            {room.unread > 99 ? "99+" : room.unread}
+            <span class="sr-only">unread</span>
+          </span>
+        )}
+      </a>
+    </li>
+  );
+}
+
+/** The list of my rooms and direct messages, with unread badges and presence. */
+export function RoomSidebar(p: RoomSidebarProps) {
+  const rooms = p.rooms.filter((r) => r.visibility !== "direct");
+  const dms = p.rooms.filter((r) => r.visibility === "direct");
+  const off = !p.interactive;
+  return (
+    <nav class="chat-sidebar" aria-label="Rooms and direct messages">
+      <div class="chat-sidebar-head">
+        <h2 id="chat-rooms-h">Rooms</h2>
+        <button
+          type="button"
+          class="chat-icon-btn"
+          onClick={p.onNewRoom}
+          disabled={off}
+          aria-label="Create a room"
+          title="Create a room"
+        >
+          +
+        </button>
+      </div>
+      <ul class="chat-room-list" aria-labelledby="chat-rooms-h">
+        {rooms.map((r) => (
+          <RoomLink
+            key={r.id}
+            room={r}
+            active={r.id === p.active}
+            onOpen={p.onOpen}
+          />
+        ))}
+      </ul>
+      <button
+        type="button"
+        class="chat-link-btn"
+        onClick={p.onBrowse}
+        disabled={off}
+      >
+        Browse public rooms
+      </button>
+      <div class="chat-sidebar-head">
+        <h2 id="chat-dms-h">Direct messages</h2>
+        <button
+          type="button"
+          class="chat-icon-btn"
+          onClick={p.onNewDm}
+          disabled={off}
+          aria-label="Start a direct message"
+          title="Start a direct message"
+        >
+          +
+        </button>
+      </div>
+      <ul class="chat-room-list" aria-labelledby="chat-dms-h">
+        {dms.map((r) => (
+          <RoomLink
+            key={r.id}
+            room={r}
+            active={r.id === p.active}
+            online={p.presence[r.name]}
+            onOpen={p.onOpen}
+          />
+        ))}
+      </ul>
+      {rooms.length === 0 && dms.length === 0 && (
+        <p class="chat-muted">
+          No rooms yet. Create one or browse public rooms.
+        </p>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,321 @@
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import type { Message, RoomSummary } from "../lib/chat/protocol.ts";
+import {
+  type ShownMessage,
+  shownMessages,
+  typingUsers,
+} from "../lib/chat_ui/state.ts";
+import { useChat } from "../lib/chat_ui/use_chat.ts";
+import { LockIcon, RoomSidebar } from "../components/chat/room_sidebar.tsx";
+import { MessageList } from "../components/chat/message_list.tsx";
+import { Composer } from "../components/chat/composer.tsx";
+import {
+  AddMemberDialog,
+  BrowseDialog,
+  type DialogKind,
+  LeaveDialog,
+  NewDmDialog,
+  NewRoomDialog,
+} from "../components/chat/dialogs.tsx";
+
+/** Props of the chat island (serialised from the page). */
+export interface ChatAppProps {
+  me: string;
+  rooms: RoomSummary[];
+  /** The open room's id, or null on /chat. */
+  active: string | null;
+  /** The first screen of the open room's history, ascending. */
+  messages?: Message[];
+  /** The open room's latest seq when `messages` was read; omit for older pages. */
+  latestSeq?: number;
+}
+
+const onServer = typeof document === "undefined";
+
+function loginNext(): string {
+  return typeof location === "undefined" ? "/chat" : location.pathname;
+}
+
+function typingText(users: string[]): string {
+  if (users.length === 0) return "";
+  if (users.length === 1) return `${users[0]} is typing…`;
+  if (users.length === 2) return `${users[0]} and ${users[1]} are typing…`;
+  return "Several people are typing…";
+}
+
+function lastEditable(
+  list: ShownMessage[],
+  me: string,
+): ShownMessage | undefined {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const m = list[i];
+    if (m.author === me && !m.status && !m.deleted) return m;
+  }
+}
+
+/** The whole chat screen: sidebar, message pane, composer, dialogs. */
+export function ChatApp(props: ChatAppProps) {
+  const { state, hydrated, loadingOlder, actions } = useChat({
+    me: props.me,
+    rooms: props.rooms,
+    active: props.active,
+    messages: props.messages,
+    latestSeq: props.latestSeq,
+  });
+  const [dialog, setDialog] = useState<DialogKind>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const active = state.rooms.find((r) => r.id === state.active) ?? null;
+  const roomState = state.active ? state.byRoom[state.active] : undefined;
+  const list = state.active ? shownMessages(state, state.active) : [];
+  const now = Date.now();
+  const typing = state.active ? typingUsers(state, state.active, now) : [];
+  const last = list.at(-1);
+
+  // Opening a room or sending shows the newest messages (the scroller is
+  // column-reverse, so 0 is the bottom).
+  useLayoutEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+  }, [state.active]);
+  useLayoutEffect(() => {
+    if (last?.author === state.me && scroller.current) {
+      scroller.current.scrollTop = 0;
+    }
+  }, [last?.id]);
+  // Fill the pane: keep loading older pages while nothing scrolls yet.
+  useEffect(() => {
+    const el = scroller.current;
+    if (
+      hydrated && el && roomState?.loaded && roomState.hasOlder &&
+      !loadingOlder &&
+      el.scrollHeight <= el.clientHeight + 8
+    ) actions.loadOlder();
+  }, [hydrated, roomState?.messages.length, roomState?.hasOlder, loadingOlder]);
+
+  // Alt+ArrowUp / Alt+ArrowDown: previous / next room in the sidebar's order.
+  const order = [
+    ...state.rooms.filter((r) => r.visibility !== "direct"),
+    ...state.rooms.filter((r) => r.visibility === "direct"),
+  ].map((r) => r.id);
+  const orderKey = order.join(",");
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
+      if (document.querySelector("dialog[open]") || !order.length) return;
+      e.preventDefault();
+      const i = order.indexOf(state.active ?? "");
+      const step = e.key === "ArrowUp" ? -1 : 1;
+      const next = i < 0
+        ? (step > 0 ? 0 : order.length - 1)
+        : (i + step + order.length) % order.length;
+      actions.open(order[next]);
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, [orderKey, state.active]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el || !roomState?.hasOlder || loadingOlder) return;
+    if (Math.abs(el.scrollTop) + el.clientHeight >= el.scrollHeight - 120) {
+      actions.loadOlder();
+    }
+  };
+
+  const oldest = roomState?.messages[0]?.seq;
+  const olderHref = state.active && oldest !== undefined
+    ? `/chat/${encodeURIComponent(state.active)}?before=${oldest}`
+    : undefined;
+  const peerOnline = active?.visibility === "direct"
+    ? state.presence[active.name]
+    : undefined;
+
+  return (
+    <div class={"chat" + (active ? " has-room" : "")}>
+      <RoomSidebar
+        rooms={state.rooms}
+        active={state.active}
+        presence={state.presence}
+        interactive={hydrated}
+        onOpen={(id, e) => {
+          if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+          e.preventDefault();
+          actions.open(id);
+        }}
+        onNewRoom={() => setDialog("room")}
+        onBrowse={() => setDialog("browse")}
+        onNewDm={() => setDialog("dm")}
+      />
+      <section
+        class="chat-main"
+        aria-label={active ? `Room ${active.name}` : "Chat"}
+      >
+        {(state.connection === "reconnecting" ||
+          state.connection === "offline") && (
+          <div class="chat-banner" role="status">
+            {state.connection === "offline"
+              ? "You are offline. Reconnecting…"
+              : "Reconnecting…"}{" "}
+            <button type="button" onClick={actions.reconnect}>Retry now</button>
+          </div>
+        )}
+        {state.connection === "signed-out" && (
+          <div class="chat-banner" role="alert">
+            You are signed out.{" "}
+            <a href={`/login?next=${encodeURIComponent(loginNext())}`}>
+              Log in again
+            </a>
+          </div>
+        )}
+        {state.notice && (
+          <div class="chat-notice" role="alert">
+            {state.notice}{" "}
+            <button type="button" onClick={actions.clearNotice}>Dismiss</button>
+          </div>
+        )}
+        {active
+          ? (
+            <>
+              <header class="chat-header">
+                <a
+                  class="chat-back"
+                  href="/chat"
+                  onClick={(e) => {
+                    if (!hydrated) return;
+                    e.preventDefault();
+                    actions.open(null);
+                  }}
+                >
+                  <span aria-hidden="true">←</span>{" "}
+                  <span class="chat-back-label">Rooms</span>
+                </a>
+                <h1>
+                  <span class="chat-room-icon" aria-hidden="true">
+                    {active.visibility === "direct"
+                      ? "@"
+                      : active.visibility === "private"
+                      ? <LockIcon />
+                      : "#"}
+                  </span>
+                  {active.name}
+                </h1>
+                {peerOnline !== undefined && (
+                  <span class={"chat-peer" + (peerOnline ? " is-online" : "")}>
+                    {peerOnline ? "online" : "offline"}
+                  </span>
+                )}
+                {active.visibility !== "direct" && (
+                  <button
+                    type="button"
+                    disabled={!hydrated}
+                    onClick={() => setDialog("member")}
+                  >
+                    Add people
+                  </button>
+                )}
+                {active.visibility !== "direct" && (
+                  <button
+                    type="button"
+                    disabled={!hydrated}
+                    onClick={() => setDialog("leave")}
+                  >
+                    Leave
+                  </button>
+                )}
+              </header>
+              <div
+                class="chat-scroll"
+                ref={scroller}
+                onScroll={onScroll}
+                tabIndex={0}
+                role="region"
+                aria-label="Messages"
+              >
+                <div class="chat-scroll-inner">
+                  <MessageList
+                    messages={list}
+                    me={state.me}
+                    now={now}
+                    timeZone={onServer ? "UTC" : undefined}
+                    hasOlder={roomState?.hasOlder ?? false}
+                    loadingOlder={loadingOlder}
+                    olderHref={olderHref}
+                    onLoadOlder={(e) => {
+                      if (!hydrated) return;
+                      e.preventDefault();
+                      actions.loadOlder();
+                    }}
+                    onRetry={actions.retry}
+                    onDiscard={actions.discard}
+                    onEdit={hydrated ? actions.edit : undefined}
+                    onDelete={actions.remove}
+                    editing={editing}
+                    setEditing={setEditing}
+                  />
+                </div>
+              </div>
+              <div class="chat-typing">{typingText(typing)}</div>
+              <Composer
+                key={active.id}
+                roomName={active.visibility === "direct"
+                  ? active.name
+                  : "#" + active.name}
+                interactive={hydrated}
+                onSend={actions.sendText}
+                onTyping={actions.typing}
+                onEditLast={() => {
+                  const m = lastEditable(list, state.me);
+                  if (m) setEditing(m.id);
+                }}
+              />
+            </>
+          )
+          : (
+            <div class="chat-empty">
+              <h1>Chat</h1>
+              <p>
+                Pick a room on the left, create one, or start a direct message.
+              </p>
+            </div>
+          )}
+      </section>
+      <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">
+        {state.announcement.text}
+      </div>
+      {dialog === "room" && (
+        <NewRoomDialog
+          onCreate={actions.createRoom}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "dm" && (
+        <NewDmDialog
+          onStart={actions.startDm}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "browse" && (
+        <BrowseDialog
+          load={actions.browse}
+          onJoin={actions.join}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "leave" && active && (
+        <LeaveDialog
+          roomName={active.name}
+          isPrivate={active.visibility === "private"}
+          onLeave={() => actions.leave(active.id)}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "member" && active && (
+        <AddMemberDialog
+          roomName={active.name}
+          onAdd={actions.addMember}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * What the hub does for the client frames that change or announce something:
+ * `send`, `edit`, `delete`, `typing`, `read`. Each checks access through the
+ * domain functions and publishes the resulting event on `room:<id>`.
+ * @module
+ */
+import type { EventBus } from "../events.ts";
+import type { Connection } from "./connection.ts";
+import type { GroupCommitter } from "./group_commit.ts";
+import { deleteMessage, editMessage } from "./messages.ts";
+import type {
+  DeleteFrame,
+  EditFrame,
+  ReadFrame,
+  SendFrame,
+  TypingClientFrame,
+} from "./protocol.ts";
+import { markRead, requireMember } from "./rooms.ts";
+
+/** What the actions need. */
+export interface ActionDeps {
+  kv: Deno.Kv;
+  bus: EventBus;
+  writer: GroupCommitter;
+}
+
+/**
+ * Queues a send after the membership check and returns without waiting for
+ * the commit, so that the socket's next frames can join the same batch (the
+ * queue keeps their order). The `ack` follows the commit; then the message
+ * is published, unless the cid was a duplicate.
+ */
+export async function send(
+  deps: ActionDeps,
+  conn: Connection,
+  f: SendFrame,
+): Promise<void> {
+  await requireMember(deps.kv, conn.user, f.room);
+  const { room, text, cid } = f;
+  deps.writer.send({ room, author: conn.user, text, cid }).then(
+    ({ message, duplicate }) => {
+      conn.send({ type: "ack", cid, room, id: message.id, seq: message.seq });
+      if (!duplicate) {
+        deps.bus.publish(`room:${room}`, { type: "message", room, message });
+      }
+    },
+    (err) => conn.sendError(err, cid),
+  );
+}
+
+/** Edits or deletes the user's own message and publishes `edited`/`deleted`. */
+export async function change(
+  deps: ActionDeps,
+  conn: Connection,
+  f: EditFrame | DeleteFrame,
+): Promise<void> {
+  const message = f.type === "edit"
+    ? await editMessage(deps.kv, conn.user, f.room, f.id, f.text)
+    : await deleteMessage(deps.kv, conn.user, f.room, f.id);
+  const type = f.type === "edit" ? "edited" : "deleted";
+  deps.bus.publish(`room:${f.room}`, { type, room: f.room, message });
+}
+
+/** Publishes `typing`, at most once per `throttleMs` per socket and room. */
+export async function typing(
+  deps: ActionDeps,
+  conn: Connection,
+  f: TypingClientFrame,
+  throttleMs: number,
+): Promise<void> {
+  const now = Date.now();
+  if (now - (conn.typingAt.get(f.room) ?? 0) < throttleMs) return;
+  if (!conn.rooms.has(f.room)) await requireMember(deps.kv, conn.user, f.room);
+  conn.typingAt.set(f.room, now);
+  deps.bus.publish(`room:${f.room}`, {
+    type: "typing",
+    room: f.room,
+    user: conn.user,
+  });
+}
+
+/** Moves the user's read marker. */
+export async function read(
+  deps: ActionDeps,
+  conn: Connection,
+  f: ReadFrame,
+): Promise<void> {
+  await markRead(deps.kv, conn.user, f.room, f.seq);
+}

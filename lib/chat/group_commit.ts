@@ -1,0 +1,271 @@
+/**
+ * Group commit for chat sends: concurrent sends are gathered while one KV
+ * commit is in flight and written together in the next atomic operation.
+ *
+ * Correctness across instances sharing one KV: every batch checks each
+ * room's `chat_seq` counter versionstamp, so two writers never hand out the
+ * same seq, and seqs stay gap-free. A failed check re-reads and retries.
+ * The cid index is read inside the same snapshot; since every write to a
+ * room's log also changes its counter, the counter check guards the cid too.
+ * A send's promise resolves only after its batch is committed (durable).
+ * @module
+ */
+import { newId } from "../ids.ts";
+import { retryLocked } from "../kv.ts";
+import {
+  cidKey,
+  getManyChunked,
+  msgIdKey,
+  msgKey,
+  readKey,
+  seqKey,
+} from "./keys.ts";
+import type { Message } from "./protocol.ts";
+
+/** One send, already validated and authorised by the caller. */
+export interface SendInput {
+  room: string;
+  author: string;
+  /** Validated, trimmed text. */
+  text: string;
+  cid: string;
+}
+
+/** Result of a send: the stored message, and whether the cid was seen before. */
+export interface SendResult {
+  message: Message;
+  duplicate: boolean;
+}
+
+/** Limits for one batch; defaults stay inside Deno KV's atomic limits. */
+export interface GroupCommitOptions {
+  /** Most messages per atomic (4 mutations each; KV allows 1,000). */
+  maxMessages?: number;
+  /** Most distinct rooms per atomic (one check each; remote KV allows 10). */
+  maxRooms?: number;
+  /** Budget for the summed size of values, in bytes (KV allows 800 KiB). */
+  maxBytes?: number;
+  /** Budget for the summed size of keys, in bytes (KV allows 80 KiB). */
+  maxKeyBytes?: number;
+  /** Commit attempts before a batch fails. */
+  maxTries?: number;
+  /** Called after every committed batch (for metrics and tests). */
+  onCommit?: (messages: number) => void;
+}
+
+interface Pending {
+  input: SendInput;
+  /** Upper bound of the bytes this send adds to the atomic's values. */
+  size: number;
+  /** Upper bound of the bytes this send adds to the atomic's keys. */
+  keySize: number;
+  resolve: (r: SendResult) => void;
+  reject: (e: unknown) => void;
+}
+
+const enc = new TextEncoder();
+
+/** Gathers concurrent sends into shared KV atomic commits. */
+export class GroupCommitter {
+  readonly #kv: Deno.Kv;
+  readonly #maxMessages: number;
+  readonly #maxRooms: number;
+  readonly #maxBytes: number;
+  readonly #maxKeyBytes: number;
+  readonly #maxTries: number;
+  readonly #onCommit?: (n: number) => void;
+  #queue: Pending[] = [];
+  #running: Promise<void> | null = null;
+  #closed = false;
+  /** Committed batches so far. */
+  commits = 0;
+  /** Committed new messages so far. */
+  messages = 0;
+
+  constructor(kv: Deno.Kv, options: GroupCommitOptions = {}) {
+    this.#kv = kv;
+    this.#maxMessages = options.maxMessages ?? 200;
+    this.#maxRooms = options.maxRooms ?? 10;
+    this.#maxBytes = options.maxBytes ?? 700_000;
+    this.#maxKeyBytes = options.maxKeyBytes ?? 70_000;
+    this.#maxTries = options.maxTries ?? 50;
+    this.#onCommit = options.onCommit;
+  }
+
+  /** Number of sends waiting for a commit. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Queues a send; resolves once it is durable (or was a duplicate cid). */
+  send(input: SendInput): Promise<SendResult> {
+    if (this.#closed) return Promise.reject(new Error("chat writer closed"));
+    return new Promise((resolve, reject) => {
+      const cid = enc.encode(input.cid).length;
+      const author = enc.encode(input.author).length;
+      const room = enc.encode(input.room).length;
+      // Serialised message (text ≤ its UTF-8 size) + index values.
+      const size = enc.encode(input.text).length + 2 * cid + author +
+        2 * room + 400;
+      // Keys of the 4 mutations (+ the room counter, counted per message).
+      const keySize = 5 * room + 2 * author + cid + 160;
+      this.#queue.push({ input, size, keySize, resolve, reject });
+      if (!this.#running) this.#running = this.#drain();
+    });
+  }
+
+  /** Waits for queued sends, then refuses new ones. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#running) await this.#running;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#take();
+        try {
+          const results = await this.#commitBatch(batch.map((p) => p.input));
+          batch.forEach((p, i) => p.resolve(results[i]));
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.#running = null;
+    }
+  }
+
+  /** Takes the next batch in FIFO order within the limits; keeps per-room order. */
+  #take(): Pending[] {
+    const rooms = new Set<string>();
+    const skipped = new Set<string>();
+    const batch: Pending[] = [];
+    const rest: Pending[] = [];
+    let bytes = 0;
+    let keyBytes = 0;
+    for (const p of this.#queue) {
+      const room = p.input.room;
+      const fits = !skipped.has(room) &&
+        batch.length < this.#maxMessages &&
+        (batch.length === 0 ||
+          (bytes + p.size <= this.#maxBytes &&
+            keyBytes + p.keySize <= this.#maxKeyBytes)) &&
+        (rooms.has(room) || rooms.size < this.#maxRooms);
+      if (!fits) {
+        // Once a room is skipped, its later sends wait too (keeps order).
+        skipped.add(room);
+        rest.push(p);
+        continue;
+      }
+      rooms.add(room);
+      batch.push(p);
+      bytes += p.size;
+      keyBytes += p.keySize;
+    }
+    this.#queue = rest;
+    return batch;
+  }
+
+  async #commitBatch(inputs: SendInput[]): Promise<SendResult[]> {
+    const kv = this.#kv;
+    const rooms = [...new Set(inputs.map((i) => i.room))];
+    for (let attempt = 1;; attempt++) {
+      const [seqs, cids] = await retryLocked(() =>
+        Promise.all([
+          getManyChunked<number>(kv, rooms.map(seqKey)),
+          getManyChunked<{ id: string; seq: number }>(
+            kv,
+            inputs.map((i) => cidKey(i.room, i.author, i.cid)),
+          ),
+        ])
+      );
+      const next = new Map<string, number>();
+      rooms.forEach((r, i) => next.set(r, seqs[i].value ?? 0));
+      const op = kv.atomic();
+      seqs.forEach((e) => op.check(e));
+      const results: SendResult[] = [];
+      const fresh = new Map<string, SendResult>();
+      const readMarks = new Map<string, [string, string, number]>();
+      const now = new Date().toISOString();
+      inputs.forEach((input, i) => {
+        const ck = `${input.room}\0${input.author}\0${input.cid}`;
+        const seen = cids[i].value;
+        if (seen) {
+          results.push({
+            message: {
+              id: seen.id,
+              room: input.room,
+              seq: seen.seq,
+            } as Message,
+            duplicate: true,
+          });
+          return;
+        }
+        const again = fresh.get(ck);
+        if (again) {
+          results.push({ message: again.message, duplicate: true });
+          return;
+        }
+        const seq = next.get(input.room)! + 1;
+        next.set(input.room, seq);
+        const message: Message = {
+          id: newId(),
+          room: input.room,
+          seq,
+          author: input.author,
+          text: input.text,
+          createdAt: now,
+          cid: input.cid,
+        };
+        op.set(msgKey(input.room, seq), message)
+          .set(msgIdKey(input.room, message.id), seq)
+          .set(cidKey(input.room, input.author, input.cid), {
+            id: message.id,
+            seq,
+          });
+        readMarks.set(`${input.author}\0${input.room}`, [
+          input.author,
+          input.room,
+          seq,
+        ]);
+        const r = { message, duplicate: false };
+        fresh.set(ck, r);
+        results.push(r);
+      });
+      for (const [author, room, seq] of readMarks.values()) {
+        op.set(readKey(author, room), seq);
+      }
+      rooms.forEach((r, i) => {
+        const n = next.get(r)!;
+        if (n !== (seqs[i].value ?? 0)) op.set(seqKey(r), n);
+      });
+      if (fresh.size === 0) return await this.#fillDuplicates(results);
+      const res = await retryLocked(() => op.commit());
+      if (res.ok) {
+        this.commits++;
+        this.messages += fresh.size;
+        this.#onCommit?.(fresh.size);
+        return await this.#fillDuplicates(results);
+      }
+      if (attempt >= this.#maxTries) {
+        throw new Error("chat log kept conflicting; try again");
+      }
+      await new Promise((r) => setTimeout(r, Math.random() * 2 * attempt));
+    }
+  }
+
+  /** Replaces placeholder duplicates (id and seq only) by the stored message. */
+  async #fillDuplicates(results: SendResult[]): Promise<SendResult[]> {
+    const partial = results.filter((r) => r.duplicate && !r.message.author);
+    if (partial.length === 0) return results;
+    const stored = await getManyChunked<Message>(
+      this.#kv,
+      partial.map((r) => msgKey(r.message.room, r.message.seq)),
+    );
+    partial.forEach((r, i) => {
+      if (stored[i].value) r.message = stored[i].value;
+    });
+    return results;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The chat services of one app: the group-commit writer and the socket hub,
+ * created on first use from the app's dependencies and closed with the app.
+ * @module
+ */
+import type { AppDeps } from "../web/types.ts";
+import { GroupCommitter } from "./group_commit.ts";
+import { ChatHub } from "./hub.ts";
+import type { UserExists } from "./rooms.ts";
+import { getUserByUsername } from "../auth/users.ts";
+
+/** What chat routes use. */
+export interface ChatService {
+  writer: GroupCommitter;
+  hub: ChatHub;
+  /** Whether a username belongs to an account (for DMs and adding members). */
+  userExists: UserExists;
+}
+
+const services = new WeakMap<AppDeps, ChatService>();
+
+/** The chat service of the app owning `deps` (created once). */
+export function chatFor(deps: AppDeps): ChatService {
+  let svc = services.get(deps);
+  if (svc) return svc;
+  const { kv, bus, config } = deps;
+  const writer = new GroupCommitter(kv);
+  const hub = new ChatHub({ kv, bus, writer }, {
+    sendBurst: config.chatSendBurst,
+    sendPerSecond: config.chatSendPerSecond,
+    softBufferBytes: config.chatBufferBytes,
+    hardBufferBytes: 4 * config.chatBufferBytes,
+    idleTimeoutMs: config.chatIdleTimeoutMs,
+    sweepMs: Math.max(10, Math.min(1000, config.chatIdleTimeoutMs / 4)),
+  });
+  svc = {
+    writer,
+    hub,
+    userExists: async (name) => (await getUserByUsername(kv, name)) !== null,
+  };
+  services.set(deps, svc);
+  deps.onClose(async () => {
+    await hub.close();
+    await writer.close();
+  });
+  return svc;
+}

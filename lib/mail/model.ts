@@ -1,0 +1,135 @@
+/**
+ * Group mail records and their KV keys (one place for every key shape).
+ * @module
+ */
+
+/** Campaign statuses (DESIGN §9). */
+export type CampaignStatus =
+  | "draft"
+  | "sending"
+  | "paused"
+  | "done"
+  | "cancelled";
+
+/** Per-recipient ledger statuses. */
+export type RecipientStatus =
+  | "queued"
+  | "sending"
+  | "sent"
+  | "failed"
+  | "suppressed";
+
+/** A recipient as expanded at draft time. */
+export interface RecipientInput {
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  name?: string;
+  /** Contact id, when the recipient came from the address book. */
+  contactId?: string;
+}
+
+/** The acting user, as the mail code needs it. */
+export interface MailUser {
+  username: string;
+  /** Display name for `From`; the username when unset. */
+  name?: string;
+  /** Used as `Reply-To` and as the default test-send address. */
+  email?: string;
+}
+
+/** A campaign (primary record). Bodies are capped so it stays < 64 KiB. */
+export interface Campaign {
+  id: string;
+  owner: string;
+  subject: string;
+  text: string;
+  /** Sanitised HTML body, if any. */
+  html?: string;
+  fromName: string;
+  replyTo?: string;
+  status: CampaignStatus;
+  total: number;
+  createdAt: string;
+  updatedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** One ledger record: a recipient of a campaign that is being sent. */
+export interface LedgerRecord extends RecipientInput {
+  /** Zero-padded position in the campaign, the record's key. */
+  rid: string;
+  status: RecipientStatus;
+  attempts: number;
+  lastError?: string;
+  /** Unsubscribe token for this recipient. */
+  token: string;
+  queuedAt: string;
+  updatedAt: string;
+  sentAt?: string;
+  /** When the record is next due (queued) or its lease ends (sending). */
+  dueAt?: number;
+}
+
+/** Campaign progress as shown to the user and published live. */
+export interface CampaignProgress {
+  id: string;
+  status: CampaignStatus;
+  total: number;
+  sent: number;
+  failed: number;
+  suppressed: number;
+  pending: number;
+}
+
+/** Terminal counters kept per campaign. */
+export const COUNTERS = ["sent", "failed", "suppressed"] as const;
+
+/** KV key builders. */
+export const keys = {
+  campaign: (id: string): Deno.KvKey => ["mail_campaign", id],
+  userCampaign: (owner: string, id: string): Deno.KvKey => [
+    "mail_user_campaign",
+    owner,
+    id,
+  ],
+  userCampaigns: (owner: string): Deno.KvKey => ["mail_user_campaign", owner],
+  draftChunk: (id: string, n: number): Deno.KvKey => ["mail_draft", id, n],
+  draftChunks: (id: string): Deno.KvKey => ["mail_draft", id],
+  counter: (id: string, name: typeof COUNTERS[number]): Deno.KvKey => [
+    "mail_count",
+    id,
+    name,
+  ],
+  rcpt: (id: string, rid: string): Deno.KvKey => ["mail_rcpt", id, rid],
+  rcpts: (id: string): Deno.KvKey => ["mail_rcpt", id],
+  due: (id: string, at: number, rid: string): Deno.KvKey => [
+    "mail_due",
+    id,
+    at,
+    rid,
+  ],
+  dues: (id: string): Deno.KvKey => ["mail_due", id],
+  active: (id: string): Deno.KvKey => ["mail_active", id],
+  actives: (): Deno.KvKey => ["mail_active"],
+  unsub: (token: string): Deno.KvKey => ["mail_unsub", token],
+  suppressed: (owner: string, email: string): Deno.KvKey => [
+    "mail_suppressed",
+    owner,
+    email,
+  ],
+  suppressions: (owner: string): Deno.KvKey => ["mail_suppressed", owner],
+  quota: (owner: string, day: string): Deno.KvKey => ["mail_quota", owner, day],
+  outbox: (owner: string, id: string): Deno.KvKey => [
+    "mail_outbox",
+    owner,
+    id,
+  ],
+  outboxes: (owner: string): Deno.KvKey => ["mail_outbox", owner],
+};
+
+/** Position → record id ("000042"). */
+export function ridOf(n: number): string {
+  return String(n).padStart(6, "0");
+}

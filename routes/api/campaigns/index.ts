@@ -1,0 +1,43 @@
+import type { Handlers } from "../../../lib/web/types.ts";
+import { json } from "../../../lib/web/error_response.ts";
+import { readJson } from "../../../lib/web/body.ts";
+import { createDraft, listCampaigns } from "../../../lib/mail/campaigns.ts";
+import { viewOf } from "../../../lib/mail/actions.ts";
+import { mailService } from "../../../lib/mail/service.ts";
+
+export const handler: Handlers = {
+  async GET(_req, ctx) {
+    const { kv } = ctx.deps;
+    const limit = Math.min(
+      Number(ctx.url.searchParams.get("limit")) || 50,
+      200,
+    );
+    const page = await listCampaigns(
+      kv,
+      ctx.state.user!.username,
+      limit,
+      ctx.url.searchParams.get("cursor") ?? "",
+    );
+    const campaigns = await Promise.all(page.items.map((c) => viewOf(kv, c)));
+    return json({ campaigns, cursor: page.cursor });
+  },
+  async POST(req, ctx) {
+    const body = await readJson(req, ctx.deps.config.maxBodyBytes);
+    const user = ctx.state.user!;
+    const draft = await createDraft(
+      ctx.deps.kv,
+      { username: user.username },
+      body,
+      mailService(ctx.deps).source,
+    );
+    const c = draft.campaign;
+    return json({
+      id: c.id,
+      status: c.status,
+      total: c.total,
+      invalid: draft.invalid,
+      invalidCount: draft.invalidCount,
+      duplicates: draft.duplicates,
+    }, 201);
+  },
+};

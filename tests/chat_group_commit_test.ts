@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { GroupCommitter } from "../lib/chat/group_commit.ts";
+import { readLog } from "../lib/chat/messages.ts";
+
+Deno.test("group commit: two writers on one KV file keep each room's seq gap-free and unique", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/chat.kv`;
+  const kvA = await Deno.openKv(path);
+  const kvB = await Deno.openKv(path);
+  const a = new GroupCommitter(kvA);
+  const b = new GroupCommitter(kvB);
+  try {
+    const rooms = ["R1", "R2", "R3"];
+    const sends = [];
+    for (let i = 0; i < 300; i++) {
+      const w = i % 2 ? a : b;
+      sends.push(w.send({
+        room: rooms[i % 3],
+        author: i % 2 ? "alice" : "bob",
+        text: `m${i}`,
+        cid: `c${i}`,
+      }));
+    }
+    const results = await Promise.all(sends);
+    assert.ok(results.every((r) => !r.duplicate));
+    for (const room of rooms) {
+      const log = await readLog(kvA, room, { after: 0, limit: 200 });
+      assert.deepEqual(
+        log.map((m) => m.seq),
+        Array.from({ length: 100 }, (_, i) => i + 1),
+      );
+      // The acked seq is the stored one.
+      for (const m of log) {
+        const r = results.find((r) => r.message.id === m.id)!;
+        assert.equal(r.message.seq, m.seq);
+      }
+    }
+    // Same cid through both writers at once: one message.
+    const [x, y] = await Promise.all([
+      a.send({ room: "R9", author: "alice", text: "x", cid: "dup" }),
+      b.send({ room: "R9", author: "alice", text: "x", cid: "dup" }),
+    ]);
+    assert.equal(x.message.id, y.message.id);
+    assert.equal((await readLog(kvB, "R9", {})).length, 1);
+  } finally {
+    await a.close();
+    await b.close();
+    kvA.close();
+    kvB.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("group commit: batches respect KV limits for many rooms and large messages", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const sizes: number[] = [];
+  const w = new GroupCommitter(kv, { onCommit: (n) => sizes.push(n) });
+  try {
+    const big = "😀".repeat(4000); // 16 KB of UTF-8
+    const sends = [];
+    for (let i = 0; i < 400; i++) {
+      sends.push(w.send({
+        room: `room${i % 25}`,
+        author: "alice",
+        text: i % 4 === 0 ? big : `small ${i}`,
+        cid: `c${i}`,
+      }));
+    }
+    const results = await Promise.all(sends);
+    assert.equal(results.length, 400);
+    assert.equal(sizes.reduce((a, b) => a + b, 0), 400);
+    assert.ok(sizes.length > 1 && sizes.length < 400, `${sizes}`);
+    for (let r = 0; r < 25; r++) {
+      const log = await readLog(kv, `room${r}`, { after: 0, limit: 200 });
+      assert.deepEqual(
+        log.map((m) => m.seq),
+        Array.from({ length: 16 }, (_, i) => i + 1),
+      );
+      // Order of sends per room is kept.
+      assert.deepEqual(
+        log.map((m) => m.cid),
+        Array.from({ length: 16 }, (_, i) => `c${r + 25 * i}`),
+      );
+    }
+  } finally {
+    await w.close();
+    kv.close();
+  }
+});
+
+Deno.test("group commit: a closed writer refuses new sends after flushing queued ones", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const w = new GroupCommitter(kv);
+  const p = w.send({ room: "R", author: "a", text: "t", cid: "1" });
+  await w.close();
+  assert.equal((await p).message.seq, 1);
+  await assert.rejects(w.send({ room: "R", author: "a", text: "t", cid: "2" }));
+  kv.close();
+});
+
+Deno.test("group commit: long cids and usernames stay under KV's key-size limit", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const w = new GroupCommitter(kv);
+  try {
+    const cid = "é".repeat(120);
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        w.send({
+          room: "01KAAAAAAAAAAAAAAAAAAAAAAA",
+          author: "a".repeat(32),
+          text: "hi",
+          cid: cid + i,
+        })),
+    );
+    assert.deepEqual(
+      results.map((r) => r.message.seq),
+      Array.from({ length: 200 }, (_, i) => i + 1),
+    );
+  } finally {
+    await w.close();
+    kv.close();
+  }
+});
