@@ -115,6 +115,19 @@ export function ContactsApp(props: ContactsAppProps) {
     }
   }
 
+  async function renameGroup() {
+    const g = groups.find((x) => x.id === group);
+    const name = g && prompt(`New name for the group "${g.name}":`, g.name);
+    if (!g || !name || name === g.name) return;
+    try {
+      await api.renameGroup(g.id, name);
+      setGroups(await api.groups());
+      setStatus(`Group renamed to ${name.trim()}.`);
+    } catch (err) {
+      setStatus((err as Error).message);
+    }
+  }
+
   async function dropGroup() {
     const g = groups.find((x) => x.id === group);
     if (!g || !confirm(`Delete the group "${g.name}"? Its contacts stay.`)) {
@@ -180,9 +193,14 @@ export function ContactsApp(props: ContactsAppProps) {
           </button>
         ))}
         {group && (
-          <button type="button" class="link danger" onClick={dropGroup}>
-            Delete this group
-          </button>
+          <>
+            <button type="button" class="link" onClick={renameGroup}>
+              Rename this group
+            </button>
+            <button type="button" class="link danger" onClick={dropGroup}>
+              Delete this group
+            </button>
+          </>
         )}
         <form class="new-group" onSubmit={addGroup}>
           <label for="new-group" class="sr-only">New group name</label>

@@ -62,6 +62,8 @@ export const api = {
   groups: async () => (await call<{ groups: Group[] }>("/api/groups")).groups,
   createGroup: (name: string) =>
     call<Group>("/api/groups", jsonInit("POST", { name })),
+  renameGroup: (id: string, name: string) =>
+    call<Group>(`/api/groups/${id}`, jsonInit("PATCH", { name })),
   deleteGroup: (id: string) =>
     call<void>(`/api/groups/${id}`, { method: "DELETE" }),
 };

@@ -161,6 +161,38 @@ browserTest(
         "Serengeti Park",
       );
 
+      // Group chip filter, rename and delete (the contact stays).
+      await page.getByLabel("Search contacts").fill("");
+      await page.waitForFunction(() =>
+        document.querySelectorAll(".contacts-table tbody tr").length > 1
+      );
+      await page.getByRole("button", { name: "Zoo", exact: true }).click();
+      await page.waitForFunction(() =>
+        document.querySelectorAll(".contacts-table tbody tr").length === 1
+      );
+      page.once("dialog", (d) => d.accept("Wildlife"));
+      await page.getByRole("button", { name: "Rename this group" }).click();
+      await page.getByRole("button", { name: "Wildlife", exact: true })
+        .waitFor();
+      page.once("dialog", (d) => d.accept());
+      await page.getByRole("button", { name: "Delete this group" }).click();
+      await page.getByRole("status").filter({
+        hasText: "Group Wildlife deleted",
+      }).waitFor();
+      assertEquals(
+        await page.getByRole("button", { name: "Wildlife", exact: true })
+          .count(),
+        0,
+      );
+      // Back on "All": every contact again, Zebra Stripe without the group.
+      await page.waitForFunction(() =>
+        document.querySelectorAll(".contacts-table tbody tr").length > 1
+      );
+      const zebra = await page.evaluate(async () =>
+        (await (await fetch("/api/contacts?q=zebra")).json()).contacts[0]
+      );
+      assertEquals([zebra.name, zebra.groups], ["Zebra Stripe", []]);
+
       // A vCard file is recognised and previewed too.
       await page.getByRole("button", { name: "Import…" }).click();
       await page.getByLabel("File (CSV or vCard)").setInputFiles({
