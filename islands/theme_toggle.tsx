@@ -6,17 +6,19 @@ function systemTheme(): Theme {
   return matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
 }
 
-/** A button that switches light/dark mode and remembers the choice. */
+/**
+ * A button that switches light/dark mode. Until the user picks one, the
+ * system's preference applies (nothing is stored or forced).
+ */
 export function ThemeToggle() {
   const [theme, setTheme] = useState<Theme | null>(null);
   useEffect(() => {
     const saved = localStorage.getItem("rt-theme");
-    setTheme(saved === "dark" || saved === "light" ? saved : systemTheme());
+    if (saved === "dark" || saved === "light") {
+      document.documentElement.dataset.theme = saved;
+      setTheme(saved);
+    } else setTheme(systemTheme());
   }, []);
-  useEffect(() => {
-    if (!theme) return;
-    document.documentElement.dataset.theme = theme;
-  }, [theme]);
   const dark = theme === "dark";
   return (
     <button
@@ -27,10 +29,11 @@ export function ThemeToggle() {
       onClick={() => {
         const next: Theme = dark ? "light" : "dark";
         localStorage.setItem("rt-theme", next);
+        document.documentElement.dataset.theme = next;
         setTheme(next);
       }}
     >
-      {theme === null ? "Theme" : dark ? "Dark mode" : "Light mode"}
+      {theme === null ? "Theme" : "Dark mode"}
     </button>
   );
 }

@@ -83,3 +83,50 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  "theme: the system's dark preference applies until the user picks a theme",
+  async (browser) => {
+    const server = await startServer();
+    try {
+      const context = await browser.newContext({ colorScheme: "dark" });
+      const page = await context.newPage();
+      await page.goto(server.url + "/signup");
+      await page.getByLabel("Username").fill(uniqueName("dark"));
+      await page.getByLabel("Password").fill("a good password");
+      await page.getByRole("button", { name: "Sign up" }).click();
+      await page.waitForURL(server.url + "/");
+      await page.locator("html[data-rt-hydrated]").waitFor({
+        state: "attached",
+      });
+      const toggle = page.getByRole("button", { name: "Dark mode" });
+      await page.waitForFunction(() =>
+        document.querySelector(".theme-toggle")?.getAttribute(
+          "aria-pressed",
+        ) === "true"
+      );
+      assertEquals(
+        await page.evaluate(() => localStorage.getItem("rt-theme")),
+        null,
+      );
+      const bg = await page.evaluate(() =>
+        getComputedStyle(document.body).backgroundColor
+      );
+      assertEquals(bg, "rgb(17, 20, 24)");
+      await toggle.click();
+      assertEquals(
+        await page.evaluate(() => localStorage.getItem("rt-theme")),
+        "light",
+      );
+      assertEquals(
+        await page.evaluate(() =>
+          getComputedStyle(document.body).backgroundColor
+        ),
+        "rgb(246, 247, 249)",
+      );
+      await context.close();
+    } finally {
+      await server.close();
+    }
+  },
+);

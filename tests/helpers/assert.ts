@@ -45,29 +45,33 @@ export function assertNotIncludes(
   );
 }
 
+type ErrorClass = new (...args: never[]) => Error;
+
+function checkError(err: unknown, type?: ErrorClass, includes?: string): Error {
+  if (type && !(err instanceof type)) {
+    throw new assert.AssertionError({
+      message: `expected ${type.name}, got ${err}`,
+    });
+  }
+  const message = String((err as Error)?.message);
+  if (includes && !message.includes(includes)) {
+    throw new assert.AssertionError({
+      message: `expected message with "${includes}", got "${message}"`,
+    });
+  }
+  return err as Error;
+}
+
 /** `fn` throws (or rejects) an error of `type` whose message includes `includes`. */
 export async function assertRejects(
   fn: () => unknown,
-  // deno-lint-ignore no-explicit-any
-  type?: new (...args: any[]) => Error,
+  type?: ErrorClass,
   includes?: string,
 ): Promise<Error> {
   try {
     await fn();
   } catch (err) {
-    if (type && !(err instanceof type)) {
-      throw new assert.AssertionError({
-        message: `expected ${type.name}, got ${err}`,
-      });
-    }
-    if (includes && !String((err as Error).message).includes(includes)) {
-      throw new assert.AssertionError({
-        message: `expected message with "${includes}", got "${
-          (err as Error).message
-        }"`,
-      });
-    }
-    return err as Error;
+    return checkError(err, type, includes);
   }
   throw new assert.AssertionError({ message: "expected a throw" });
 }
@@ -75,26 +79,13 @@ export async function assertRejects(
 /** Synchronous variant of {@link assertRejects}. */
 export function assertThrows(
   fn: () => unknown,
-  // deno-lint-ignore no-explicit-any
-  type?: new (...args: any[]) => Error,
+  type?: ErrorClass,
   includes?: string,
 ): Error {
   try {
     fn();
   } catch (err) {
-    if (type && !(err instanceof type)) {
-      throw new assert.AssertionError({
-        message: `expected ${type.name}, got ${err}`,
-      });
-    }
-    if (includes && !String((err as Error).message).includes(includes)) {
-      throw new assert.AssertionError({
-        message: `expected message with "${includes}", got "${
-          (err as Error).message
-        }"`,
-      });
-    }
-    return err as Error;
+    return checkError(err, type, includes);
   }
   throw new assert.AssertionError({ message: "expected a throw" });
 }
