@@ -49,11 +49,12 @@ Deno.test("messages: concurrent sends get gap-free seqs in one or few commits", 
   assert.ok(s.w.commits < 150, `expected batching, got ${s.w.commits} commits`);
   const log = await listMessages(s.kv, "alice", s.room, { limit: 200 });
   assert.deepEqual(log.map((m) => m.seq), seqs);
-  // Per-sender order is kept.
+  // Every sender's messages are all there once. (Calls made concurrently
+  // have no order between them; a socket's frames are ordered by the hub.)
   const bobs = log.filter((m) => m.author === "bob").map((m) => m.text);
   assert.deepEqual(
-    bobs,
-    Array.from({ length: 75 }, (_, i) => `hello ${i * 2}`),
+    bobs.sort(),
+    Array.from({ length: 75 }, (_, i) => `hello ${i * 2}`).sort(),
   );
 });
 
