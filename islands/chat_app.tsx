@@ -97,22 +97,26 @@ export function ChatApp(props: ChatAppProps) {
     ...state.rooms.filter((r) => r.visibility !== "direct"),
     ...state.rooms.filter((r) => r.visibility === "direct"),
   ].map((r) => r.id);
-  const orderKey = order.join(",");
+  // The handler reads the latest order and room through a ref, so a key
+  // pressed right after a switch never acts on the previous room.
+  const nav = useRef({ order, active: state.active, open: actions.open });
+  nav.current = { order, active: state.active, open: actions.open };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!e.altKey || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
+      const { order, active, open } = nav.current;
       if (document.querySelector("dialog[open]") || !order.length) return;
       e.preventDefault();
-      const i = order.indexOf(state.active ?? "");
+      const i = order.indexOf(active ?? "");
       const step = e.key === "ArrowUp" ? -1 : 1;
       const next = i < 0
         ? (step > 0 ? 0 : order.length - 1)
         : (i + step + order.length) % order.length;
-      actions.open(order[next]);
+      open(order[next]);
     };
     addEventListener("keydown", onKey);
     return () => removeEventListener("keydown", onKey);
-  }, [orderKey, state.active]);
+  }, []);
 
   const onScroll = () => {
     const el = scroller.current;
