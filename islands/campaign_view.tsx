@@ -4,6 +4,7 @@ import {
   finishedCount,
   isCampaignEvent,
 } from "../lib/mail/protocol.ts";
+import { MailPreview } from "../components/mail_preview.tsx";
 
 interface Sample {
   at: number;
@@ -252,22 +253,7 @@ export function CampaignView(
           <button type="submit">Preview</button>
         </form>
       </div>
-      {preview && (
-        <section class="preview" aria-label="Preview">
-          <p>
-            <strong>Subject:</strong> {preview.subject}
-          </p>
-          <pre class="mail-text">{preview.text}</pre>
-          {preview.html && (
-            <iframe
-              title="HTML preview"
-              sandbox=""
-              srcdoc={preview.html}
-              class="html-preview"
-            />
-          )}
-        </section>
-      )}
+      {preview && <MailPreview preview={preview} />}
     </div>
   );
 }

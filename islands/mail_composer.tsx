@@ -1,5 +1,6 @@
 import { useRef, useState } from "preact/hooks";
 import { MERGE_TAG_HELP, MERGE_TAGS } from "../lib/mail/protocol.ts";
+import { MailPreview } from "../components/mail_preview.tsx";
 
 /** A group the user can send to. */
 export interface PickGroup {
@@ -236,21 +237,7 @@ export function MailComposer(
         </button>
       </div>
       {preview && (
-        <section class="preview" aria-label="Preview">
-          <h2>Preview (sample recipient)</h2>
-          <p>
-            <strong>Subject:</strong> {preview.subject}
-          </p>
-          <pre class="mail-text">{preview.text}</pre>
-          {preview.html && (
-            <iframe
-              title="HTML preview"
-              sandbox=""
-              srcdoc={preview.html}
-              class="html-preview"
-            />
-          )}
-        </section>
+        <MailPreview preview={preview} title="Preview (sample recipient)" />
       )}
     </form>
   );
