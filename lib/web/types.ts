@@ -82,6 +82,8 @@ export interface ErrorPageProps extends PageProps<unknown> {
 export interface RouteConfig {
   /** Skip the same-origin check for unsafe methods (e.g. one-click unsubscribe). */
   skipOriginCheck?: boolean;
+  /** Largest accepted body in bytes for this route (default `Config.maxBodyBytes`). */
+  maxBodyBytes?: number;
 }
 
 /** A route module as loaded from `routes/`. */
