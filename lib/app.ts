@@ -131,18 +131,20 @@ export async function createApp(options: AppOptions): Promise<App> {
       const res = statics.serve(req, new URL(req.url).pathname);
       if (res) return c.res = res;
     }
+    const path = new URL(req.url).pathname;
+    const routeConfig = routed.configs.find((r) =>
+      r.pattern.test({ pathname: path })
+    )
+      ?.config;
     const length = Number(req.headers.get("content-length") ?? 0);
-    if (length > Math.max(config.maxBodyBytes, config.maxImportBytes)) {
-      throw new PayloadTooLargeError();
-    }
-    if (isUnsafeMethod(req.method) && !isSameOrigin(req, config.appUrl)) {
-      const path = new URL(req.url).pathname;
-      const exempt = routed.configs.some((r) =>
-        r.config.skipOriginCheck && r.pattern.test({ pathname: path })
-      );
-      if (!exempt) {
-        throw new ForbiddenError("Cross-site request refused.", "cross_site");
-      }
+    const limit = routeConfig?.maxBodyBytes ??
+      Math.max(config.maxBodyBytes, config.maxImportBytes);
+    if (length > limit) throw new PayloadTooLargeError();
+    if (
+      isUnsafeMethod(req.method) && !routeConfig?.skipOriginCheck &&
+      !isSameOrigin(req, config.appUrl)
+    ) {
+      throw new ForbiddenError("Cross-site request refused.", "cross_site");
     }
     const token = readSessionToken(req, config);
     if (token) {

@@ -197,3 +197,33 @@ Deno.test("web: every response carries the security headers", async () => {
     }
   });
 });
+
+Deno.test("web: a route's config can skip the origin rule and set its own body limit", async () => {
+  await withSite(async (s) => {
+    const crossSite = {
+      origin: "https://mail.example",
+      "content-type": "text/plain",
+    };
+    const ok = await get(s, "/hook", {
+      method: "POST",
+      headers: crossSite,
+      body: "one-click",
+    });
+    assertEquals([ok.res.status, ok.text], [200, "one-click"]);
+    const big = await get(s, "/hook", {
+      method: "POST",
+      headers: crossSite,
+      body: "x".repeat(17),
+    });
+    assertEquals(big.res.status, 413);
+    const other = await get(s, "/items", {
+      method: "POST",
+      headers: crossSite,
+    });
+    assertEquals(
+      other.res.status,
+      403,
+      "routes without the config keep the rule",
+    );
+  });
+});
