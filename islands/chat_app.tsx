@@ -135,7 +135,10 @@ export function ChatApp(props: ChatAppProps) {
     : undefined;
 
   return (
-    <div class={"chat" + (active ? " has-room" : "")}>
+    <div
+      class={"chat" + (active ? " has-room" : "")}
+      data-connection={state.connection}
+    >
       <RoomSidebar
         rooms={state.rooms}
         active={state.active}

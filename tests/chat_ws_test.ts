@@ -386,3 +386,31 @@ Deno.test("chat ws: logout closes that session's sockets with 4001 and leaves ot
     "pong",
   );
 });
+
+Deno.test("chat ws: being added to a room or sent a new DM arrives as room_added on every socket", async () => {
+  await using t = await setup();
+  const carol = await signedInClient(t.server.url);
+  const ws1 = await t.socket(carol);
+  const ws2 = await t.socket(carol);
+  const added = await t.a.json(`/api/rooms/${t.room}/members`, {
+    json: { username: carol.username },
+  });
+  assert.equal(added.status, 200);
+  for (const ws of [ws1, ws2]) {
+    const f = await ws.next((f) => f.type === "room_added", "room_added");
+    assert.equal(f.room, t.room);
+  }
+  const { body: dm } = await t.b.json<{ id: string }>("/api/dms", {
+    json: { username: carol.username },
+  });
+  const f = await ws1.next(
+    (f) => f.type === "room_added",
+    "room_added for the DM",
+  );
+  assert.equal(f.room, dm.id);
+  const rooms = await carol.json<{ rooms: { id: string }[] }>("/api/rooms");
+  assert.deepEqual(
+    rooms.body.rooms.map((r) => r.id).sort(),
+    [t.room, dm.id].sort(),
+  );
+});

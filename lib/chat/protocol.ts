@@ -177,6 +177,16 @@ export interface LeftFrame {
   room: string;
 }
 
+/**
+ * Sent to all of a user's sockets when they were added to a room or a direct
+ * message was opened with them: the client refreshes its room list and
+ * subscribes.
+ */
+export interface RoomAddedFrame {
+  type: "room_added";
+  room: string;
+}
+
 /** Any frame the server sends. Per-user bus events (e.g. `campaign`) are passed through as-is. */
 export type ServerFrame =
   | SubscribedFrame
@@ -187,7 +197,8 @@ export type ServerFrame =
   | PresenceFrame
   | ErrorFrame
   | PongFrame
-  | LeftFrame;
+  | LeftFrame
+  | RoomAddedFrame;
 
 // ---- validation ------------------------------------------------------------
 

@@ -98,7 +98,11 @@ export function useChat(init: ChatInit) {
     setHydrated(true);
     const c = new ChatConnection({
       url: wsUrl(),
-      onFrame: (frame) => dispatch({ type: "frame", frame, now: Date.now() }),
+      onFrame: (frame) => {
+        // Added to a room (or a DM opened with me) elsewhere: list and subscribe.
+        if (frame.type === "room_added") refreshRooms();
+        else dispatch({ type: "frame", frame, now: Date.now() });
+      },
       onStatus: (status) => dispatch({ type: "connection", status }),
       // A logout (here or in another tab) ends the session's sockets.
       onClose: (code) => {

@@ -17,6 +17,10 @@ export const handler: Handlers = {
       other,
       chatFor(ctx.deps).userExists,
     );
+    ctx.deps.bus.publish(`user:${other}`, {
+      type: "room_added",
+      room: room.id,
+    });
     return json(room);
   },
 };

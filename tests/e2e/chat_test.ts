@@ -502,3 +502,33 @@ browserTest(
     }
   },
 );
+
+browserTest(
+  "chat ui: a DM opened by someone else appears live with its unread message, no reload",
+  async (browser) => {
+    const server = await startServer();
+    try {
+      const ann = await signedInClient(server.url, uniqueName("ann"));
+      const bob = await signedInClient(server.url, uniqueName("bob"));
+      const b = await openAs(browser, server, bob, "/chat");
+      await b.page.locator('.chat[data-connection="online"]').waitFor();
+      const { body: dm } = await ann.json<{ id: string }>("/api/dms", {
+        json: { username: bob.username },
+      });
+      const link = b.page.locator(`a[data-room="${dm.id}"]`);
+      await link.waitFor();
+      assertEquals((await link.textContent())?.includes(ann.username!), true);
+      // Ann's first message reaches Bob live: unread badge, then the text.
+      const a = await openAs(browser, server, ann, `/chat/${dm.id}`);
+      await send(a.page, "hello from a new DM");
+      await link.locator(".chat-badge").waitFor();
+      await link.click();
+      await waitForMessage(b.page, "hello from a new DM");
+      assertEquals([...a.errors, ...b.errors], []);
+      await a.ctx.close();
+      await b.ctx.close();
+    } finally {
+      await server.close();
+    }
+  },
+);

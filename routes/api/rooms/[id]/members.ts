@@ -26,6 +26,10 @@ export const handler: Handlers = {
       username,
       chatFor(ctx.deps).userExists,
     );
+    ctx.deps.bus.publish(`user:${username}`, {
+      type: "room_added",
+      room: ctx.params.id,
+    });
     return json({ ok: true });
   },
 };
