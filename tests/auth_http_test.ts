@@ -5,19 +5,12 @@ import {
   assertStringIncludes,
 } from "./helpers/assert.ts";
 import { Client, uniqueName } from "./helpers/client.ts";
-import { startServer, type TestServer } from "./helpers/server.ts";
+import { type TestServer, withServer as serve } from "./helpers/server.ts";
 
-async function withServer(
+const withServer = (
   fn: (s: TestServer) => Promise<void>,
   env?: Record<string, string>,
-) {
-  const server = await startServer({ env });
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
+) => serve(fn, { env });
 
 Deno.test("auth: sign-up signs in with an HttpOnly SameSite=Lax session cookie and redirects", async () => {
   await withServer(async (s) => {

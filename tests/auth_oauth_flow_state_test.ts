@@ -9,6 +9,7 @@ import {
   createFlow,
   FLOW_TTL_MS,
 } from "../lib/auth/oauth/flow_state.ts";
+import { withKv } from "./helpers/kv.ts";
 
 const data = {
   provider: "oidc" as const,
@@ -17,15 +18,6 @@ const data = {
   nonce: "nonce",
   returnTo: "/rooms",
 };
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
 
 Deno.test("oauth flow state: a flow record is returned once, then refused", () =>
   withKv(async (kv) => {

@@ -9,27 +9,10 @@ import {
   assertStringIncludes,
 } from "./helpers/assert.ts";
 import { Client } from "./helpers/client.ts";
-import {
-  type OAuthApp,
-  signInAtProvider,
-  startOAuthApp,
-  visit,
-} from "./helpers/oauth_app.ts";
-
-async function withApp(
-  fn: (app: OAuthApp) => Promise<void>,
-  opts?: Parameters<typeof startOAuthApp>[0],
-) {
-  const app = await startOAuthApp(opts);
-  try {
-    await fn(app);
-  } finally {
-    await app.close();
-  }
-}
+import { signInAtProvider, visit, withOAuthApp } from "./helpers/oauth_app.ts";
 
 Deno.test("oauth http: the authorize redirect carries state, S256 code_challenge and nonce, and a flow cookie", () =>
-  withApp(async ({ server, oidc }) => {
+  withOAuthApp(async ({ server, oidc }) => {
     const c = new Client(server.url);
     const res = await c.fetch("/auth/oidc");
     await res.body?.cancel();
@@ -55,7 +38,7 @@ Deno.test("oauth http: the authorize redirect carries state, S256 code_challenge
   }));
 
 Deno.test("oauth http: a full sign-in creates the user and a session; the second finds the same user", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const c = new Client(server.url);
     const cb = await signInAtProvider(c, "/auth/oidc", { login: "alice" });
     assert(cb.startsWith("/auth/oidc/callback?"), cb);
@@ -90,7 +73,7 @@ Deno.test("oauth http: a full sign-in creates the user and a session; the second
   }));
 
 Deno.test("oauth http: a replayed callback is refused and signs nobody in", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const c = new Client(server.url);
     const cb = await signInAtProvider(c, "/auth/oidc", { login: "bob" });
     const flow = c.cookies.get("oauth_flow")!;
@@ -107,7 +90,7 @@ Deno.test("oauth http: a replayed callback is refused and signs nobody in", () =
   }));
 
 Deno.test("oauth http: a callback with a wrong state is refused", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const c = new Client(server.url);
     const cb = new URL(
       await signInAtProvider(c, "/auth/oidc", { login: "carol" }),
@@ -129,7 +112,7 @@ Deno.test("oauth http: a callback with a wrong state is refused", () =>
   }));
 
 Deno.test("oauth http: a callback without the flow cookie (another browser) is refused", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const c = new Client(server.url);
     const cb = await signInAtProvider(c, "/auth/oidc", { login: "dan" });
     const other = new Client(server.url);
@@ -140,7 +123,7 @@ Deno.test("oauth http: a callback without the flow cookie (another browser) is r
   }));
 
 Deno.test("oauth http: access_denied at the provider ends on the login page with a message", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const c = new Client(server.url);
     const cb = await signInAtProvider(c, "/auth/oidc", {
       login: "erin",
@@ -155,7 +138,7 @@ Deno.test("oauth http: access_denied at the provider ends on the login page with
   }));
 
 Deno.test("oauth http: an expired flow record is refused", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const c = new Client(server.url);
     const cb = await signInAtProvider(c, "/auth/oidc", { login: "finn" });
     const key = ["oauth_flows", c.cookies.get("oauth_flow")!];
@@ -168,7 +151,7 @@ Deno.test("oauth http: an expired flow record is refused", () =>
   }));
 
 Deno.test("oauth http: a failed token exchange ends on the login page without a session", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const c = new Client(server.url);
     const cb = await signInAtProvider(c, "/auth/oidc", { login: "gus" });
     const { status, body } = await visit(c, cb);
@@ -178,7 +161,7 @@ Deno.test("oauth http: a failed token exchange ends on the login page without a 
   }, { oidcSecret: "not-the-secret" }));
 
 Deno.test("oauth http: open redirects in the return path are ignored", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const cases: [string, string][] = [
       ["/settings?tab=1", "/settings?tab=1"],
       ["//evil.example/x", "/"],
@@ -212,7 +195,7 @@ Deno.test("oauth http: the login page shows only the configured providers", asyn
   } finally {
     await plain.close();
   }
-  await withApp(async ({ server }) => {
+  await withOAuthApp(async ({ server }) => {
     const page = await (await fetch(server.url + "/login")).text();
     assertStringIncludes(page, 'href="/auth/oidc"');
     assertStringIncludes(page, "Continue with Test SSO");
@@ -222,7 +205,7 @@ Deno.test("oauth http: the login page shows only the configured providers", asyn
     await res.text();
     assertEquals(res.status, 404);
   });
-  await withApp(async ({ server }) => {
+  await withOAuthApp(async ({ server }) => {
     const page = await (await fetch(server.url + "/login?next=%2Fchat")).text();
     for (const id of ["oidc", "github", "google"]) {
       assertStringIncludes(page, `href="/auth/${id}?next=%2Fchat"`);
@@ -233,7 +216,7 @@ Deno.test("oauth http: the login page shows only the configured providers", asyn
 });
 
 Deno.test("oauth http: starting sign-ins is limited per IP address", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const c = new Client(server.url);
     for (let i = 0; i < 3; i++) {
       const ok = await c.fetch("/auth/oidc");

@@ -9,15 +9,7 @@ import {
   signInWithIdentity,
   unlinkIdentity,
 } from "../lib/auth/oauth/identities.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
+import { withKv } from "./helpers/kv.ts";
 
 const alice: ProviderIdentity = {
   provider: "oidc",

@@ -9,29 +9,12 @@ import {
   assertStringIncludes,
 } from "./helpers/assert.ts";
 import { Client, uniqueName } from "./helpers/client.ts";
-import {
-  type OAuthApp,
-  signInAtProvider,
-  startOAuthApp,
-  visit,
-} from "./helpers/oauth_app.ts";
-
-async function withApp(
-  fn: (app: OAuthApp) => Promise<void>,
-  opts?: Parameters<typeof startOAuthApp>[0],
-) {
-  const app = await startOAuthApp(opts);
-  try {
-    await fn(app);
-  } finally {
-    await app.close();
-  }
-}
+import { signInAtProvider, visit, withOAuthApp } from "./helpers/oauth_app.ts";
 
 const sameOrigin = { headers: { "sec-fetch-site": "same-origin" } };
 
 Deno.test("oauth link: a password user links a provider, then signs in with it", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const name = uniqueName("pw");
     const c = await new Client(server.url).signup(name, "password123");
     let page = await visit(c, "/settings");
@@ -77,7 +60,7 @@ Deno.test("oauth link: a password user links a provider, then signs in with it",
   }));
 
 Deno.test("oauth link: the only way to sign in cannot be unlinked", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const c = new Client(server.url);
     await visit(c, await signInAtProvider(c, "/auth/oidc", { login: "solo" }));
     const page = await visit(c, "/settings");
@@ -95,7 +78,7 @@ Deno.test("oauth link: the only way to sign in cannot be unlinked", () =>
   }));
 
 Deno.test("oauth link: an identity already used by another account cannot be linked", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const owner = new Client(server.url);
     await visit(
       owner,
@@ -119,7 +102,7 @@ Deno.test("oauth link: an identity already used by another account cannot be lin
   }));
 
 Deno.test("oauth link: linking needs a signed-in user and a same-origin start", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const anon = new Client(server.url);
     const r1 = await anon.fetch("/auth/oidc?link=1");
     await r1.body?.cancel();
@@ -143,7 +126,7 @@ Deno.test("oauth link: linking needs a signed-in user and a same-origin start", 
   }));
 
 Deno.test("oauth link: unlink refuses unknown providers and cross-site posts", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const c = await new Client(server.url).signup(
       uniqueName("pw"),
       "password123",
@@ -167,7 +150,7 @@ Deno.test("oauth link: unlink refuses unknown providers and cross-site posts", (
   }));
 
 Deno.test("oauth github: sign-in through the GitHub stand-in uses the numeric id, not the login", () =>
-  withApp(async ({ server, github }) => {
+  withOAuthApp(async ({ server, github }) => {
     const c = new Client(server.url);
     const start = await c.fetch("/auth/github");
     await start.body?.cancel();
@@ -197,7 +180,7 @@ Deno.test("oauth github: sign-in through the GitHub stand-in uses the numeric id
   }, { githubUser: { id: 583231, login: "Octo-Cat", email: null } }));
 
 Deno.test("oauth google: sign-in through a local provider standing in for Google", () =>
-  withApp(async ({ server, google }) => {
+  withOAuthApp(async ({ server, google }) => {
     const c = new Client(server.url);
     const start = await c.fetch("/auth/google?next=%2Fchat");
     await start.body?.cancel();
@@ -226,7 +209,7 @@ Deno.test("oauth google: sign-in through a local provider standing in for Google
   }, { google: true }));
 
 Deno.test("oauth link: a linking flow finished under another session links nothing", () =>
-  withApp(async ({ server }) => {
+  withOAuthApp(async ({ server }) => {
     const a = uniqueName("pa");
     const b = uniqueName("pb");
     await new Client(server.url).signup(b, "password123");

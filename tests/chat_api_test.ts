@@ -1,17 +1,8 @@
 /** Chat JSON API over the real server (DESIGN.md §9 table). */
 import assert from "node:assert/strict";
 import { Client, signedInClient } from "./helpers/client.ts";
-import { startServer, type TestServer } from "./helpers/server.ts";
+import { withServer } from "./helpers/server.ts";
 import { chatSocket } from "./helpers/chat_ws.ts";
-
-async function withServer(fn: (s: TestServer) => Promise<void>) {
-  const server = await startServer();
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
 
 Deno.test("chat api: create rooms, list mine and the joinable public ones, join and leave", async () => {
   await withServer(async (s) => {

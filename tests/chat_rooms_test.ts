@@ -14,18 +14,10 @@ import {
   openDm,
   requireMember,
 } from "../lib/chat/rooms.ts";
+import { withKv } from "./helpers/kv.ts";
 
 const users = new Set(["alice", "bob", "carol"]);
 const exists = (u: string) => Promise.resolve(users.has(u));
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
 
 Deno.test("rooms: the creator of a room is a member and sees it in the list", () =>
   withKv(async (kv) => {

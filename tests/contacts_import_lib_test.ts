@@ -10,18 +10,10 @@ import {
   type ImportProgress,
 } from "../lib/contacts/import.ts";
 import { listContacts } from "../lib/contacts/search.ts";
+import { withKv } from "./helpers/kv.ts";
 
 const fixture = (name: string) =>
   Deno.readTextFile(new URL(`./fixtures/contacts/${name}`, import.meta.url));
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
 
 async function all(kv: Deno.Kv, owner: string) {
   return (await listContacts(kv, owner, { limit: 200 })).contacts;

@@ -20,15 +20,7 @@ import {
   validateContact,
 } from "../lib/contacts/model.ts";
 import type { AppError } from "../lib/errors.ts";
-
-async function withKv(fn: (kv: Deno.Kv) => Promise<void>) {
-  const kv = await Deno.openKv(":memory:");
-  try {
-    await fn(kv);
-  } finally {
-    kv.close();
-  }
-}
+import { withKv } from "./helpers/kv.ts";
 
 async function rejects(p: Promise<unknown>, status: number, field?: string) {
   try {

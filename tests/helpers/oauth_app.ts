@@ -123,3 +123,16 @@ export async function visit(client: Client, path: string) {
   const body = await res.text();
   return { res, body, status: res.status };
 }
+
+/** Runs `fn` against a started app and provider, closing both afterwards. */
+export async function withOAuthApp(
+  fn: (app: OAuthApp) => Promise<void>,
+  opts?: Parameters<typeof startOAuthApp>[0],
+): Promise<void> {
+  const app = await startOAuthApp(opts);
+  try {
+    await fn(app);
+  } finally {
+    await app.close();
+  }
+}

@@ -78,3 +78,16 @@ export async function startServer(
     },
   };
 }
+
+/** Runs `fn` against a started server and closes it, whatever happens. */
+export async function withServer<T>(
+  fn: (server: TestServer) => Promise<T>,
+  options: StartOptions = {},
+): Promise<T> {
+  const server = await startServer(options);
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
+}
