@@ -107,7 +107,10 @@ async function ours(port: number, count: number, noDelay: boolean) {
     "It has a few paragraphs of text so that the mail has a realistic size.\n\n"
       .repeat(3) +
     "Unsubscribe: {{unsubscribe_url}}\n";
-  const { campaign } = await createDraft(kv, { username: "bench" }, {
+  const { campaign } = await createDraft(kv, {
+    id: "bench-id",
+    username: "bench",
+  }, {
     subject: "Hello {{first_name|there}}",
     text,
     to: { groups: ["bench"] },

@@ -1,4 +1,3 @@
-import { createContact } from "../lib/contacts/contacts.ts";
 import {
   assert,
   assertEquals,
@@ -28,7 +27,7 @@ Deno.test("mail: 30 personalised mails to a group arrive with the right addresse
     if (e.type === "campaign") events.push(e.campaign as Progress);
   });
   try {
-    const group = await makeGroup(w.server.kv, w.user, 30);
+    const group = await makeGroup(w.client, 30);
     const draft = await w.client.json<
       { id: string; status: string; total: number }
     >("/api/campaigns", {
@@ -552,14 +551,15 @@ Deno.test("mail: another user's campaign is a 404 for every route; a test send r
 Deno.test("mail: a draft merges groups, contacts and typed addresses, drops duplicates, reports invalid ones; unknown ids are 404", async () => {
   const w = await mailWorld();
   try {
-    const kv = w.server.kv;
-    const group = await makeGroup(kv, w.user, 3, "Board");
-    const extra = await createContact(kv, w.user, {
-      name: "Solo Person",
-      email: "solo@x.test",
-    });
+    const group = await makeGroup(w.client, 3, "Board");
+    const { body: extra } = await w.client.json<{ id: string }>(
+      "/api/contacts",
+      {
+        json: { name: "Solo Person", email: "solo@x.test" },
+      },
+    );
     const theirs = await signedInClient(w.server.url);
-    const foreign = await makeGroup(kv, theirs.username!, 1, "Theirs");
+    const foreign = await makeGroup(theirs, 1, "Theirs");
     const d = await w.client.json<
       {
         id: string;
@@ -615,6 +615,28 @@ Deno.test("mail: a draft merges groups, contacts and typed addresses, drops dupl
       },
     );
     assertEquals([none.status, none.body.error.code], [400, "no_recipients"]);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("mail: groups and contacts made in the address book are offered by the composer and expand into recipients", async () => {
+  const w = await mailWorld({}, { outbox: true });
+  try {
+    const group = await makeGroup(w.client, 2, "Address Book Group");
+    const page = await w.client.fetch("/campaigns/new");
+    const html = await page.text();
+    assertEquals(page.status, 200);
+    assertStringIncludes(html, "Address Book Group");
+    assertStringIncludes(html, "m1@group.test");
+    const draft = await w.client.json<{ total: number }>("/api/campaigns", {
+      json: {
+        subject: "Hi",
+        text: "Hello {{first_name}}",
+        to: { groups: [group.id] },
+      },
+    });
+    assertEquals([draft.status, draft.body.total], [201, 2]);
   } finally {
     await w.close();
   }

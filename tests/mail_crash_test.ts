@@ -44,7 +44,10 @@ Deno.test("mail crash: SIGKILL in the middle of a 2,000-recipient campaign, rest
   let id = "";
   {
     const kv = await Deno.openKv(kvPath);
-    const draft = await createDraft(kv, { username: "crasher" }, {
+    const draft = await createDraft(kv, {
+      id: "crasher-id",
+      username: "crasher",
+    }, {
       subject: "Crash {{email}}",
       text: "Hello {{email}}",
       to: { emails },

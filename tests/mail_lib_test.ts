@@ -57,7 +57,10 @@ Deno.test("mail sender: a campaign reaches a real SMTP server, one mail per reci
   }).start();
   try {
     const emails = Array.from({ length: 12 }, (_, i) => `P${i} <p${i}@x.test>`);
-    const { campaign } = await createDraft(kv, { username: "alice" }, {
+    const { campaign } = await createDraft(kv, {
+      id: "alice-id",
+      username: "alice",
+    }, {
       subject: "Hello {{name|friend}}",
       text: "Dear {{name}}, bye {{unsubscribe_url}}",
       to: { emails: [...emails, "p1@X.TEST", "bad address"] },
@@ -105,7 +108,10 @@ Deno.test("mail drafts: 5,000 typed recipients with 200-character names are stor
       { length: 5000 },
       (_, i) => `${long} <n${i}@x.test>`,
     );
-    const { campaign } = await createDraft(kv, { username: "bulk" }, {
+    const { campaign } = await createDraft(kv, {
+      id: "bulk-id",
+      username: "bulk",
+    }, {
       subject: "S",
       text: "x",
       to: { emails },
@@ -233,7 +239,10 @@ Deno.test("mail sender: two sender loops on one KV share a campaign without send
   );
   try {
     const emails = Array.from({ length: 300 }, (_, i) => `t${i}@x.test`);
-    const { campaign } = await createDraft(kv, { username: "twin" }, {
+    const { campaign } = await createDraft(kv, {
+      id: "twin-id",
+      username: "twin",
+    }, {
       subject: "S",
       text: "x",
       to: { emails },
@@ -279,7 +288,10 @@ Deno.test("mail sender: a gracefully stopped sender gives its unsent leases back
   let second: Sender | undefined;
   try {
     const emails = Array.from({ length: 30 }, (_, i) => `g${i}@x.test`);
-    const { campaign } = await createDraft(kv, { username: "grace" }, {
+    const { campaign } = await createDraft(kv, {
+      id: "grace-id",
+      username: "grace",
+    }, {
       subject: "S",
       text: "x",
       to: { emails },

@@ -118,7 +118,7 @@ export async function createDraft(
   assertHeaderSafe(fromName, "name");
   if (user.email) assertHeaderSafe(user.email, "email");
   const { recipients, invalid, duplicates } = await expandRecipients(
-    user.username,
+    user.id,
     input.to,
     source,
   );

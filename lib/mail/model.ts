@@ -31,6 +31,9 @@ export interface RecipientInput {
 
 /** The acting user, as the mail code needs it. */
 export interface MailUser {
+  /** The account id: it owns the user's contacts and groups. */
+  id: string;
+  /** Owns the user's campaigns, outbox and suppression list. */
   username: string;
   /** Display name for `From`; the username when unset. */
   name?: string;
@@ -132,4 +135,9 @@ export const keys = {
 /** Position → record id ("000042"). */
 export function ridOf(n: number): string {
   return String(n).padStart(6, "0");
+}
+
+/** The sender of group mail, for a signed-in account. */
+export function mailUserOf(user: { id: string; username: string }): MailUser {
+  return { id: user.id, username: user.username };
 }

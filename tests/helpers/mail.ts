@@ -6,8 +6,6 @@
 import { startServer, type TestServer } from "./server.ts";
 import { startSmtp, type TestSmtp } from "./smtp.ts";
 import { type Client, signedInClient } from "./client.ts";
-import { createGroup } from "../../lib/contacts/groups.ts";
-import { createContact } from "../../lib/contacts/contacts.ts";
 
 /** A server, its SMTP server (unless `outbox`) and one signed-in user. */
 export interface MailWorld {
@@ -45,26 +43,38 @@ export async function mailWorld(
   };
 }
 
-/** Creates a group with `n` contacts `First<i> Last<i> <m<i>@group.test>`. */
+/**
+ * Creates, through the contacts HTTP API as the user would, a group with `n`
+ * contacts `First<i> Last<i> <m<i>@group.test>`.
+ */
 export async function makeGroup(
-  kv: Deno.Kv,
-  owner: string,
+  client: Client,
   n: number,
   name = "Team",
 ): Promise<{ id: string; emails: string[] }> {
-  const g = await createGroup(kv, owner, name);
+  const g = await client.json<{ id: string }>("/api/groups", {
+    json: { name },
+  });
+  if (g.status !== 201 && g.status !== 200) {
+    throw new Error(`creating group ${name} answered ${g.status}`);
+  }
   const emails: string[] = [];
   for (let i = 0; i < n; i++) {
     const email = `m${i}@group.test`;
-    await createContact(kv, owner, {
-      givenName: `First${i}`,
-      familyName: `Last${i}`,
-      email,
-      groups: [g.id],
+    const res = await client.json("/api/contacts", {
+      json: {
+        givenName: `First${i}`,
+        familyName: `Last${i}`,
+        email,
+        groups: [g.body.id],
+      },
     });
+    if (res.status !== 201) {
+      throw new Error(`creating ${email} answered ${res.status}`);
+    }
     emails.push(email);
   }
-  return { id: g.id, emails };
+  return { id: g.body.id, emails };
 }
 
 /** Campaign progress as the API answers it. */

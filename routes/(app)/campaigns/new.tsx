@@ -15,7 +15,8 @@ interface Data {
 export const handler: Handlers<Data> = {
   async GET(_req, ctx) {
     const { kv } = ctx.deps;
-    const owner = ctx.state.user!.username;
+    // Contacts and groups belong to the account id.
+    const owner = ctx.state.user!.id;
     const groups = (await listGroups(kv, owner)).map((g) => ({
       id: g.id,
       name: g.name,

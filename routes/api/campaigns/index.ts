@@ -4,6 +4,7 @@ import { readJson } from "../../../lib/web/body.ts";
 import { createDraft, listCampaigns } from "../../../lib/mail/campaigns.ts";
 import { viewOf } from "../../../lib/mail/actions.ts";
 import { mailService } from "../../../lib/mail/service.ts";
+import { mailUserOf } from "../../../lib/mail/model.ts";
 
 export const handler: Handlers = {
   async GET(_req, ctx) {
@@ -26,7 +27,7 @@ export const handler: Handlers = {
     const user = ctx.state.user!;
     const draft = await createDraft(
       ctx.deps.kv,
-      { username: user.username },
+      mailUserOf(user),
       body,
       mailService(ctx.deps).source,
     );

@@ -3,6 +3,7 @@ import { json } from "../../../../lib/web/error_response.ts";
 import { readJson } from "../../../../lib/web/body.ts";
 import { sendTest } from "../../../../lib/mail/actions.ts";
 import { mailService } from "../../../../lib/mail/service.ts";
+import { mailUserOf } from "../../../../lib/mail/model.ts";
 
 /** Sends one test mail; 200 once the transport accepted it. */
 export const handler: Handlers = {
@@ -13,7 +14,7 @@ export const handler: Handlers = {
     const { config, kv } = ctx.deps;
     const res = await sendTest(
       kv,
-      { username: ctx.state.user!.username },
+      mailUserOf(ctx.state.user!),
       ctx.params.id,
       body.email,
       {
