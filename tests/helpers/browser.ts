@@ -32,7 +32,7 @@ if (!hasBrowser) {
 
 /** Launches headless Chromium with flags that work as root and offline. */
 export async function launchBrowser(): Promise<Browser> {
-  return await chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
@@ -46,6 +46,32 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-quic",
     ],
   });
+  return withPatientTimeouts(browser);
+}
+
+/**
+ * Waits and navigations get 60 s instead of Playwright's 30 s: a loaded CI
+ * machine (2 cores, Chromium plus servers) can be slow. This bounds a hang;
+ * it asserts nothing about speed.
+ */
+export const BROWSER_TIMEOUT_MS = 60_000;
+
+function withPatientTimeouts(browser: Browser): Browser {
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => {
+    const ctx = await newContext(...args);
+    ctx.setDefaultTimeout(BROWSER_TIMEOUT_MS);
+    ctx.setDefaultNavigationTimeout(BROWSER_TIMEOUT_MS);
+    return ctx;
+  };
+  browser.newPage = async (...args) => {
+    const ctx = await browser.newContext(...args);
+    const page = await ctx.newPage();
+    // Closing the page closes its own context, as Playwright's newPage does.
+    page.on("close", () => ctx.close().catch(() => {}));
+    return page;
+  };
+  return browser;
 }
 
 /**
