@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "./helpers/assert.ts";
 import { Client, signedInClient, uniqueName } from "./helpers/client.ts";
-import { startServer } from "./helpers/server.ts";
+import { withServer } from "./helpers/server.ts";
 import { GroupCommitter } from "../lib/chat/group_commit.ts";
 
 async function room(
@@ -21,8 +21,7 @@ async function text(res: Response): Promise<string> {
 }
 
 Deno.test("chat pages: a room page is 404 for non-members, unknown ids and bad input", async () => {
-  const server = await startServer();
-  try {
+  await withServer(async (server) => {
     const ann = await signedInClient(server.url, uniqueName("ann"));
     const eve = await signedInClient(server.url, uniqueName("eve"));
     const priv = await room(ann, "secret plans", "private");
@@ -55,26 +54,20 @@ Deno.test("chat pages: a room page is 404 for non-members, unknown ids and bad i
     const res = await eve.fetch(`/chat/${pub}`);
     await res.body?.cancel();
     assertEquals(res.status, 200);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 Deno.test("chat pages: signed-out visitors are sent to the login page", async () => {
-  const server = await startServer();
-  try {
+  await withServer(async (server) => {
     const res = await new Client(server.url).fetch("/chat");
     await res.body?.cancel();
     assertEquals(res.status, 303);
     assert(res.headers.get("location")!.startsWith("/login"));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 Deno.test("chat pages: the first screen of history is server-rendered, escaped, with older pages as links", async () => {
-  const server = await startServer();
-  try {
+  await withServer(async (server) => {
     const ann = await signedInClient(server.url, uniqueName("ann"));
     const id = await room(ann, "<b>team</b>", "public");
     const writer = new GroupCommitter(server.kv);
@@ -121,7 +114,5 @@ Deno.test("chat pages: the first screen of history is server-rendered, escaped, 
 
     const list = await text(await ann.fetch("/chat"));
     assert(list.includes(`href="/chat/${id}"`), "the room list links the room");
-  } finally {
-    await server.close();
-  }
+  });
 });

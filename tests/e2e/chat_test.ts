@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { assert, assertEquals } from "../helpers/assert.ts";
 import { browserTest } from "../helpers/browser.ts";
 import { type Client, signedInClient, uniqueName } from "../helpers/client.ts";
-import { startServer, type TestServer } from "../helpers/server.ts";
+import { type TestServer, withServer } from "../helpers/server.ts";
 import { GroupCommitter } from "../../lib/chat/group_commit.ts";
 
 /** A browser context signed in as `client`'s user, with error capture. */
@@ -80,8 +80,7 @@ async function createRoom(
 browserTest(
   "chat ui: two people chat live; one goes offline, misses messages and catches up without reloading; an XSS payload shows as text",
   async (browser) => {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       const ann = await signedInClient(server.url, uniqueName("ann"));
       const bob = await signedInClient(server.url, uniqueName("bob"));
       const room = await createRoom(ann, "general", "public");
@@ -203,17 +202,14 @@ browserTest(
       }
       await a.ctx.close();
       await b.ctx.close();
-    } finally {
-      await server.close();
-    }
+    });
   },
 );
 
 browserTest(
   "chat ui: dialogs create rooms and DMs, unread badges count live, Shift+Enter adds a line, scrolling up loads older history, own messages can be edited and deleted, a room can be left",
   async (browser) => {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       const ann = await signedInClient(server.url, uniqueName("ann"));
       const bob = await signedInClient(server.url, uniqueName("bob"));
       // A public room with 120 messages, written through the real message log.
@@ -354,19 +350,14 @@ browserTest(
       }
       await a.ctx.close();
       await b.ctx.close();
-    } finally {
-      await server.close();
-    }
+    });
   },
 );
 
 browserTest(
   "chat ui: a rate-limited send shows as failed with Retry, and Retry delivers it once",
   async (browser) => {
-    const server = await startServer({
-      env: { CHAT_SEND_BURST: "1", CHAT_SEND_PER_SECOND: "1" },
-    });
-    try {
+    await withServer(async (server) => {
       const ann = await signedInClient(server.url, uniqueName("ann"));
       const room = await createRoom(ann, "slow", "public");
       const a = await openAs(browser, server, ann, `/chat/${room}`);
@@ -398,17 +389,16 @@ browserTest(
       assertEquals(await shownTexts(a.page), ["first", "second"]);
       assertEquals(a.errors, []);
       await a.ctx.close();
-    } finally {
-      await server.close();
-    }
+    }, {
+      env: { CHAT_SEND_BURST: "1", CHAT_SEND_PER_SECOND: "1" },
+    });
   },
 );
 
 browserTest(
   "chat ui: on a phone the room list and the room take turns on screen, with Back and Forward working",
   async (browser) => {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       const ann = await signedInClient(server.url, uniqueName("ann"));
       const room = await createRoom(ann, "pocket", "public");
       const a = await openAs(browser, server, ann, `/chat/${room}`, {
@@ -445,17 +435,14 @@ browserTest(
       await waitForMessage(a.page, "from my phone");
       assertEquals(a.errors, []);
       await a.ctx.close();
-    } finally {
-      await server.close();
-    }
+    });
   },
 );
 
 browserTest(
   "chat ui: logging out in another tab ends the chat tab's connection with a sign-in link",
   async (browser) => {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       const ann = await signedInClient(server.url, uniqueName("ann"));
       const room = await createRoom(ann, "brief", "public");
       const a = await openAs(browser, server, ann, `/chat/${room}`);
@@ -472,17 +459,14 @@ browserTest(
       assertEquals(await a.page.getByText("Reconnecting…").count(), 0);
       assertEquals(a.errors, []);
       await a.ctx.close();
-    } finally {
-      await server.close();
-    }
+    });
   },
 );
 
 browserTest(
   "chat ui: a session that ended while offline is noticed after failed reconnects, not retried forever",
   async (browser) => {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       const ann = await signedInClient(server.url, uniqueName("ann"));
       const room = await createRoom(ann, "brief", "public");
       const a = await openAs(browser, server, ann, `/chat/${room}`);
@@ -497,17 +481,14 @@ browserTest(
       assertEquals(await a.page.getByText("Reconnecting…").count(), 0);
       assertEquals(a.errors, []);
       await a.ctx.close();
-    } finally {
-      await server.close();
-    }
+    });
   },
 );
 
 browserTest(
   "chat ui: a DM opened by someone else appears live with its unread message, no reload",
   async (browser) => {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       const ann = await signedInClient(server.url, uniqueName("ann"));
       const bob = await signedInClient(server.url, uniqueName("bob"));
       const b = await openAs(browser, server, bob, "/chat");
@@ -527,8 +508,6 @@ browserTest(
       assertEquals([...a.errors, ...b.errors], []);
       await a.ctx.close();
       await b.ctx.close();
-    } finally {
-      await server.close();
-    }
+    });
   },
 );

@@ -1,13 +1,12 @@
 import { assertEquals } from "../helpers/assert.ts";
 import { browserTest } from "../helpers/browser.ts";
 import { uniqueName } from "../helpers/client.ts";
-import { startServer } from "../helpers/server.ts";
+import { withServer } from "../helpers/server.ts";
 
 browserTest(
   "foundation: a visitor signs up through the form and the theme island reacts to a click",
   async (browser) => {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(String(e)));
@@ -40,19 +39,15 @@ browserTest(
       if (Deno.env.get("SCREENSHOTS")) {
         await page.screenshot({ path: "/tmp/home.png" });
       }
-    } finally {
-      await server.close();
-    }
+    });
   },
 );
 
 browserTest(
   "islands: a server-rendered island hydrates in place with its decoded props",
   async (browser) => {
-    const server = await startServer({
-      root: new URL("../fixtures/site", import.meta.url).pathname,
-    });
-    try {
+    const root = new URL("../fixtures/site", import.meta.url).pathname;
+    await withServer(async (server) => {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(String(e)));
@@ -78,17 +73,14 @@ browserTest(
         "hydration did not duplicate the DOM",
       );
       assertEquals(errors, []);
-    } finally {
-      await server.close();
-    }
+    }, { root });
   },
 );
 
 browserTest(
   "theme: the system's dark preference applies until the user picks a theme",
   async (browser) => {
-    const server = await startServer();
-    try {
+    await withServer(async (server) => {
       const context = await browser.newContext({ colorScheme: "dark" });
       const page = await context.newPage();
       await page.goto(server.url + "/signup");
@@ -125,8 +117,6 @@ browserTest(
         "rgb(246, 247, 249)",
       );
       await context.close();
-    } finally {
-      await server.close();
-    }
+    });
   },
 );
