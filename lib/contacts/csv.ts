@@ -4,7 +4,7 @@
  * @module
  */
 import PapaParse from "papaparse";
-import type { ContactInput, LabeledValue } from "./model.ts";
+import type { ContactInput, ExportableContact, LabeledValue } from "./model.ts";
 import { type CsvLayout, detectLayout, headerField } from "./csv_headers.ts";
 
 export { type CsvLayout, headerField } from "./csv_headers.ts";
@@ -216,17 +216,7 @@ function joinGroups(names: string[]): string {
 
 /** Export columns: our generic header plus Google-style numbered values. */
 export function contactsToCsv(
-  contacts: Array<{
-    name: string;
-    givenName?: string;
-    familyName?: string;
-    emails: LabeledValue[];
-    phones: LabeledValue[];
-    company?: string;
-    title?: string;
-    notes?: string;
-    groups: string[];
-  }>,
+  contacts: ExportableContact[],
   groupNames: Map<string, string>,
 ): string {
   const maxE = Math.max(1, ...contacts.map((c) => c.emails.length));

@@ -41,6 +41,22 @@ export interface Contact {
   updatedAt: string;
 }
 
+/** The fields CSV and vCard export write. */
+export type ExportableContact =
+  & Pick<
+    Contact,
+    | "name"
+    | "givenName"
+    | "familyName"
+    | "emails"
+    | "phones"
+    | "company"
+    | "title"
+    | "notes"
+    | "groups"
+  >
+  & Partial<Pick<Contact, "id" | "updatedAt">>;
+
 /** A group of contacts as the API returns it. */
 export interface Group {
   id: string;

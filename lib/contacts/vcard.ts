@@ -5,7 +5,7 @@
  */
 import ICAL from "ical.js";
 import type { ImportRow, RowError } from "./csv.ts";
-import type { ContactInput, LabeledValue } from "./model.ts";
+import type { ContactInput, ExportableContact, LabeledValue } from "./model.ts";
 
 /** The result of reading a vCard file. */
 export interface VcardParse {
@@ -128,19 +128,7 @@ function dedupeLines(errors: RowError[]): RowError[] {
 
 /** A contact as vCard 4.0 text (CRLF, folded by ical.js). */
 export function contactToVcard(
-  c: {
-    id: string;
-    name: string;
-    givenName?: string;
-    familyName?: string;
-    emails: LabeledValue[];
-    phones: LabeledValue[];
-    company?: string;
-    title?: string;
-    notes?: string;
-    groups: string[];
-    updatedAt?: string;
-  },
+  c: ExportableContact & { id: string },
   groupNames: Map<string, string>,
 ): string {
   const card = new ICAL.Component("vcard");
