@@ -1,5 +1,32 @@
 import type { RoomSummary } from "../../lib/chat/protocol.ts";
 
+/** A sidebar heading with its "+" button. */
+function SectionHead(
+  p: {
+    id: string;
+    title: string;
+    action: string;
+    onAction?: () => void;
+    disabled: boolean;
+  },
+) {
+  return (
+    <div class="chat-sidebar-head">
+      <h2 id={p.id}>{p.title}</h2>
+      <button
+        type="button"
+        class="chat-icon-btn"
+        onClick={p.onAction}
+        disabled={p.disabled}
+        aria-label={p.action}
+        title={p.action}
+      >
+        +
+      </button>
+    </div>
+  );
+}
+
 /** Props of {@link RoomSidebar}. */
 export interface RoomSidebarProps {
   rooms: RoomSummary[];
@@ -78,19 +105,13 @@ export function RoomSidebar(p: RoomSidebarProps) {
   const off = !p.interactive;
   return (
     <nav class="chat-sidebar" aria-label="Rooms and direct messages">
-      <div class="chat-sidebar-head">
-        <h2 id="chat-rooms-h">Rooms</h2>
-        <button
-          type="button"
-          class="chat-icon-btn"
-          onClick={p.onNewRoom}
-          disabled={off}
-          aria-label="Create a room"
-          title="Create a room"
-        >
-          +
-        </button>
-      </div>
+      <SectionHead
+        id="chat-rooms-h"
+        title="Rooms"
+        action="Create a room"
+        onAction={p.onNewRoom}
+        disabled={off}
+      />
       <ul class="chat-room-list" aria-labelledby="chat-rooms-h">
         {rooms.map((r) => (
           <RoomLink
@@ -109,19 +130,13 @@ export function RoomSidebar(p: RoomSidebarProps) {
       >
         Browse public rooms
       </button>
-      <div class="chat-sidebar-head">
-        <h2 id="chat-dms-h">Direct messages</h2>
-        <button
-          type="button"
-          class="chat-icon-btn"
-          onClick={p.onNewDm}
-          disabled={off}
-          aria-label="Start a direct message"
-          title="Start a direct message"
-        >
-          +
-        </button>
-      </div>
+      <SectionHead
+        id="chat-dms-h"
+        title="Direct messages"
+        action="Start a direct message"
+        onAction={p.onNewDm}
+        disabled={off}
+      />
       <ul class="chat-room-list" aria-labelledby="chat-dms-h">
         {dms.map((r) => (
           <RoomLink
