@@ -4,8 +4,8 @@ import {
   type ShownMessage,
   shownMessages,
   typingUsers,
-} from "../lib/chat_ui/state.ts";
-import { useChat } from "../lib/chat_ui/use_chat.ts";
+} from "../lib/chat/client/state.ts";
+import { useChat } from "../lib/chat/client/use_chat.ts";
 import { LockIcon, RoomSidebar } from "../components/chat/room_sidebar.tsx";
 import { MessageList } from "../components/chat/message_list.tsx";
 import { Composer } from "../components/chat/composer.tsx";

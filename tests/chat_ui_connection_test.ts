@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { backoffDelay, ChatConnection } from "../lib/chat_ui/connection.ts";
+import { backoffDelay, ChatConnection } from "../lib/chat/client/connection.ts";
 import type { ServerFrame } from "../lib/chat/protocol.ts";
-import type { ConnectionStatus } from "../lib/chat_ui/state.ts";
+import type { ConnectionStatus } from "../lib/chat/client/state.ts";
 
 /** A tiny real WebSocket server on loopback that records what clients send. */
 function wsServer(opts: { refuse?: () => boolean } = {}) {

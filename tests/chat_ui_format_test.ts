@@ -4,7 +4,7 @@ import {
   dayLabel,
   timeOfDay,
   withDaySeparators,
-} from "../lib/chat_ui/format.ts";
+} from "../lib/chat/client/format.ts";
 
 const msg = (author: string, createdAt: string) => ({ author, createdAt });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { linkify, safeHref } from "../lib/chat_ui/linkify.ts";
+import { linkify, safeHref } from "../lib/chat/client/linkify.ts";
 
 Deno.test("linkify: plain text stays one text segment", () => {
   assert.deepEqual(linkify("hello world"), [

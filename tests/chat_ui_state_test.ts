@@ -11,8 +11,8 @@ import {
   TYPING_TTL_MS,
   typingUsers,
   unsentMessages,
-} from "../lib/chat_ui/state.ts";
-import { mergeBySeq } from "../lib/chat_ui/merge.ts";
+} from "../lib/chat/client/state.ts";
+import { mergeBySeq } from "../lib/chat/client/merge.ts";
 
 const T0 = Date.parse("2026-11-25T10:00:00Z");
 const rooms: RoomSummary[] = [

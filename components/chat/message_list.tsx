@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { ShownMessage } from "../../lib/chat_ui/state.ts";
+import type { ShownMessage } from "../../lib/chat/client/state.ts";
 import {
   fullDateTime,
   timeOfDay,
   withDaySeparators,
-} from "../../lib/chat_ui/format.ts";
+} from "../../lib/chat/client/format.ts";
 import { MessageText } from "./message_text.tsx";
 
 /** Props of {@link MessageList}. */

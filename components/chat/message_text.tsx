@@ -1,4 +1,4 @@
-import { linkify } from "../../lib/chat_ui/linkify.ts";
+import { linkify } from "../../lib/chat/client/linkify.ts";
 
 /**
  * Message text as text nodes, with http(s) URLs as links that open in a new

@@ -5,7 +5,7 @@ import { getRoom, listMyRooms } from "../../../lib/chat/rooms.ts";
 import { listMessages, loadFirstScreen } from "../../../lib/chat/messages.ts";
 import { ForbiddenError, NotFoundError } from "../../../lib/errors.ts";
 import { ChatApp } from "../../../islands/chat_app.tsx";
-import { PAGE_SIZE } from "../../../lib/chat_ui/page_size.ts";
+import { PAGE_SIZE } from "../../../lib/chat/client/page_size.ts";
 
 interface Data {
   me: string;

@@ -2,7 +2,7 @@
  * Read-only views of the chat client state for rendering and for the socket.
  * @module
  */
-import type { Message } from "../chat/protocol.ts";
+import type { Message } from "../protocol.ts";
 import type { ChatState, PendingMessage } from "./state_types.ts";
 
 /** A message as the pane shows it: confirmed, or pending/failed from this tab. */

@@ -17,7 +17,7 @@ import {
   CloseCode,
   type Message,
   type RoomSummary,
-} from "../chat/protocol.ts";
+} from "../protocol.ts";
 import * as api from "./api.ts";
 import { ChatConnection } from "./connection.ts";
 import { PAGE_SIZE } from "./page_size.ts";

@@ -3,7 +3,7 @@
  * plus the small state helpers they share with `state.ts`.
  * @module
  */
-import type { Message, ServerFrame } from "../chat/protocol.ts";
+import type { Message, ServerFrame } from "../protocol.ts";
 import { insertBySeq, mergeBySeq } from "./merge.ts";
 import {
   type Action,

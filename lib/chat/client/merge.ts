@@ -3,7 +3,7 @@
  * recent version of a message (edited or deleted) wins.
  * @module
  */
-import type { Message } from "../chat/protocol.ts";
+import type { Message } from "../protocol.ts";
 
 function version(m: Message): number {
   if (m.deleted) return Number.MAX_SAFE_INTEGER;

@@ -2,8 +2,8 @@
  * Types and constants of the chat client state (see `state.ts`).
  * @module
  */
-import type { Message, RoomSummary, ServerFrame } from "../chat/protocol.ts";
-import { TYPING_TTL_MS } from "../chat/protocol.ts";
+import type { Message, RoomSummary, ServerFrame } from "../protocol.ts";
+import { TYPING_TTL_MS } from "../protocol.ts";
 
 /** A message being sent: shown at the bottom until acknowledged. */
 export interface PendingMessage {

@@ -5,7 +5,7 @@
  * presence. No DOM, no sockets: the island feeds actions in.
  * @module
  */
-import type { Message, RoomSummary } from "../chat/protocol.ts";
+import type { Message, RoomSummary } from "../protocol.ts";
 import {
   type Action,
   type ChatState,

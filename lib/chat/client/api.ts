@@ -4,7 +4,7 @@
  * {@link ApiError} carrying the server's message.
  * @module
  */
-import type { Message, RoomSummary, Visibility } from "../chat/protocol.ts";
+import type { Message, RoomSummary, Visibility } from "../protocol.ts";
 
 /** A room as returned by create/join/DM calls. */
 export interface RoomInfo {

@@ -10,7 +10,7 @@ import {
   type ClientFrame,
   PING_INTERVAL_MS,
   type ServerFrame,
-} from "../chat/protocol.ts";
+} from "../protocol.ts";
 import type { ConnectionStatus } from "./state.ts";
 
 /** Options for {@link ChatConnection}. */
