@@ -24,8 +24,11 @@ import {
   isSameOrigin,
   isUnsafeMethod,
   newNonce,
+  setNoStore,
   setSecurityHeaders,
+  setTransportSecurity,
 } from "./web/security.ts";
+import { compressResponse } from "./web/compression.ts";
 import { readSessionToken } from "./web/session_cookie.ts";
 import { StaticFiles } from "./web/static_files.ts";
 import { startMailService } from "./mail/service.ts";
@@ -108,7 +111,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   const statics = new StaticFiles();
   await statics.addDir(`${root}/static`);
-  for (const [path, body] of build.files) await statics.add(path, body, true);
+  for (const [path, body] of build.files) {
+    await statics.add(path, body, true, build.variants?.get(path));
+  }
   const routed = buildRouter(manifest, deps, build.assets);
 
   const app = new Hono<{ Bindings: RequestEnv; Variables: HonoVars }>({
@@ -125,7 +130,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     } catch (err) {
       c.res = await errorResponse(routed, c.req.raw, err, state);
     }
-    if (c.res.status !== 101) setSecurityHeaders(c.res.headers, state.nonce);
+    if (c.res.status === 101) return;
+    const res = c.res;
+    setSecurityHeaders(res.headers, state.nonce);
+    setTransportSecurity(res.headers, config.appUrl);
+    setNoStore(res.headers, new URL(c.req.url).pathname, !!state.user);
+    c.res = undefined;
+    c.res = await compressResponse(c.req.raw, res);
   });
   app.use(async (c, next) => {
     const req = c.req.raw;

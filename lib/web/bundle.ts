@@ -4,6 +4,10 @@
  * @module
  */
 import type { ClientAssets } from "./render.ts";
+import { type Encoding, precompress } from "./compression.ts";
+import type { Variants } from "./static_files.ts";
+
+const SUFFIX: Record<Encoding, string> = { br: ".br", gzip: ".gz" };
 
 /** Public URL prefix of bundled files. */
 export const BUNDLE_PREFIX = "/_rt/js/";
@@ -13,6 +17,8 @@ export interface ClientBuild {
   assets: ClientAssets;
   /** URL path → file contents. */
   files: Map<string, Uint8Array>;
+  /** URL path → precompressed variants (prebuilt builds). */
+  variants?: Map<string, Variants>;
 }
 
 /** Serialisable form of a build's asset map (for `_build/manifest.json`). */
@@ -88,10 +94,13 @@ export async function writeBuild(
 ): Promise<void> {
   await Deno.mkdir(`${dir}/js`, { recursive: true });
   for (const [url, contents] of build.files) {
-    await Deno.writeFile(
-      `${dir}/js/${url.slice(BUNDLE_PREFIX.length)}`,
-      contents,
-    );
+    const file = `${dir}/js/${url.slice(BUNDLE_PREFIX.length)}`;
+    await Deno.writeFile(file, contents);
+    // Precompressed at the best quality, served as they are.
+    const variants = precompress(contents);
+    for (const enc of ["br", "gzip"] as const) {
+      await Deno.writeFile(file + SUFFIX[enc], variants[enc]);
+    }
   }
   const manifest: BuildManifest = {
     runtime: build.assets.runtime,
@@ -113,13 +122,21 @@ export async function readBuild(dir: string): Promise<ClientBuild | undefined> {
     throw err;
   }
   const files = new Map<string, Uint8Array>();
+  const variants = new Map<string, Variants>();
   for await (const e of Deno.readDir(`${dir}/js`)) {
-    files.set(
-      BUNDLE_PREFIX + e.name,
-      await Deno.readFile(`${dir}/js/${e.name}`),
+    const contents = await Deno.readFile(`${dir}/js/${e.name}`);
+    const enc = (Object.keys(SUFFIX) as Encoding[]).find((k) =>
+      e.name.endsWith(SUFFIX[k])
     );
+    if (!enc) {
+      files.set(BUNDLE_PREFIX + e.name, contents);
+      continue;
+    }
+    const url = BUNDLE_PREFIX + e.name.slice(0, -SUFFIX[enc].length);
+    variants.set(url, { ...variants.get(url), [enc]: contents });
   }
   return {
+    variants,
     assets: {
       runtime: manifest.runtime,
       islands: new Map(Object.entries(manifest.islands)),

@@ -33,6 +33,32 @@ export function setSecurityHeaders(headers: Headers, nonce: string): void {
   headers.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
 }
 
+/** `Strict-Transport-Security` for an https app (one year, subdomains). */
+export function setTransportSecurity(headers: Headers, appUrl: string): void {
+  if (appUrl.startsWith("https:")) {
+    headers.set(
+      "strict-transport-security",
+      "max-age=31536000; includeSubDomains",
+    );
+  }
+}
+
+/**
+ * `Cache-Control: no-store` on every `/api` answer and on HTML rendered for
+ * a signed-in user, so Back after logout (or a shared browser's cache)
+ * shows no signed-in page. Static files keep their own caching.
+ */
+export function setNoStore(
+  headers: Headers,
+  path: string,
+  signedIn: boolean,
+): void {
+  const html = (headers.get("content-type") ?? "").startsWith("text/html");
+  if (path === "/api" || path.startsWith("/api/") || (signedIn && html)) {
+    headers.set("cache-control", "no-store");
+  }
+}
+
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** True for methods that change state. */
