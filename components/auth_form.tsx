@@ -1,3 +1,4 @@
+import { PageTitle } from "../lib/web/title.ts";
 import type { ComponentChildren } from "preact";
 
 /** What the login and sign-up pages render. */
@@ -21,17 +22,20 @@ export function AuthForm(
   const action = data?.next
     ? `/${mode}?next=${encodeURIComponent(data.next)}`
     : `/${mode}`;
+  // A broken rule is said once: in the summary when there is one (the field
+  // points at it), else next to the field; the field's hint then steps aside.
   const fieldError = (name: string) =>
-    data?.fields?.[name] && (
+    data?.fields?.[name] && !data.error && (
       <p class="field-error" id={`${name}-error`}>
         {data.fields[name]}
       </p>
     );
   return (
     <section class="card narrow auth">
+      <PageTitle text={signup ? "Sign up" : "Log in"} />
       <h1>{title}</h1>
       {data?.error && (
-        <p class="form-error" role="alert">
+        <p class="form-error" role="alert" id="form-error">
           {data.error}
         </p>
       )}
@@ -48,11 +52,13 @@ export function AuthForm(
           value={data?.username ?? ""}
           aria-invalid={data?.fields?.username ? "true" : undefined}
           aria-describedby={data?.fields?.username
-            ? "username-error"
+            ? (data.error ? "form-error" : "username-error")
             : undefined}
           autofocus
         />
-        {signup && <p class="hint">3 to 32 characters: a-z, 0-9, _ . -</p>}
+        {signup && !data?.fields?.username && (
+          <p class="hint">3 to 32 characters: a-z, 0-9, _ . -</p>
+        )}
         {fieldError("username")}
         <label for="password">Password</label>
         <input
@@ -64,10 +70,12 @@ export function AuthForm(
           minLength={signup ? 8 : undefined}
           aria-invalid={data?.fields?.password ? "true" : undefined}
           aria-describedby={data?.fields?.password
-            ? "password-error"
+            ? (data.error ? "form-error" : "password-error")
             : undefined}
         />
-        {signup && <p class="hint">At least 8 characters.</p>}
+        {signup && !data?.fields?.password && (
+          <p class="hint">At least 8 characters.</p>
+        )}
         {fieldError("password")}
         <button type="submit" class="primary">
           {signup ? "Sign up" : "Log in"}

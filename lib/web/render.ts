@@ -16,6 +16,14 @@ import { useContext } from "preact/hooks";
 import { renderToString } from "preact-render-to-string";
 import type { IslandEntry } from "./manifest.ts";
 import { toScriptJson } from "./serialize.ts";
+import { resetTitle, takeTitle } from "./title.ts";
+
+function escapeText(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(
+    />/g,
+    "&gt;",
+  );
+}
 
 /** Where the client bundle put each island and the runtime. */
 export interface ClientAssets {
@@ -93,11 +101,20 @@ export function renderPage(
   const previous = current;
   current = state;
   let body: string;
+  let title: string;
+  resetTitle();
   try {
     body = renderToString(vnode);
   } finally {
     current = previous;
+    title = takeTitle();
   }
+  // Replacer functions throughout: a string replacement would expand `$&`,
+  // `$'`, `` $` `` in user text (titles, island props).
+  body = body.replace(
+    /<title>[^<]*<\/title>/,
+    () => `<title>${escapeText(title)}</title>`,
+  );
   body = body
     .replace(
       /<rt-island-start data-i="(\d+)" data-id="([\w.-]+)"><\/rt-island-start>/g,
@@ -124,7 +141,7 @@ export function renderPage(
       JSON.stringify(assets.runtime)
     };${imports.join("")}boot({${map}});</script>`;
     html = html.includes("</body>")
-      ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, scripts + "</body>")
+      ? html.replace(/<\/body>(?![\s\S]*<\/body>)/, () => scripts + "</body>")
       : html + scripts;
   }
   return { html, hasIslands: state.used.size > 0 };

@@ -1,3 +1,4 @@
+import { PageTitle } from "../../lib/web/title.ts";
 import type { Handlers, PageProps } from "../../lib/web/types.ts";
 import { listGroups } from "../../lib/contacts/groups.ts";
 import { listContacts } from "../../lib/contacts/search.ts";
@@ -20,6 +21,7 @@ export default function ContactsPage({ data }: PageProps<ContactsAppProps>) {
   return (
     <section class="contacts-page">
       <link rel="stylesheet" href="/contacts.css" />
+      <PageTitle text="Contacts" />
       <h1>Contacts</h1>
       <ContactsApp {...data} />
     </section>

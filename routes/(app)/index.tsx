@@ -1,9 +1,11 @@
+import { PageTitle } from "../../lib/web/title.ts";
 import type { PageProps } from "../../lib/web/types.ts";
 
 /** Home: where to go next. */
 export default function Home({ state }: PageProps) {
   return (
     <section class="home">
+      <PageTitle text="Home" />
       <h1>Welcome, {state.user!.username}</h1>
       <ul class="tiles">
         <li>

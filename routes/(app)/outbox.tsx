@@ -1,3 +1,4 @@
+import { PageTitle } from "../../lib/web/title.ts";
 import type { Handlers, PageProps } from "../../lib/web/types.ts";
 import { listOutbox, type OutboxMail } from "../../lib/mail/transport.ts";
 import { mailService } from "../../lib/mail/service.ts";
@@ -18,6 +19,7 @@ export default function Outbox({ data }: PageProps<OutboxMail[]>) {
   return (
     <section class="mail-page">
       <link rel="stylesheet" href="/mail.css" />
+      <PageTitle text="Outbox" />
       <h1>Outbox (development)</h1>
       <p class="hint">
         No <code>SMTP_URL</code>{" "}

@@ -1,3 +1,4 @@
+import { PageTitle } from "../../lib/web/title.ts";
 import type { Handlers, PageProps } from "../../lib/web/types.ts";
 import {
   type LinkedIdentity,
@@ -99,6 +100,7 @@ export default function SettingsPage({ data }: PageProps<SettingsData>) {
   return (
     <section class="card settings">
       <link rel="stylesheet" href="/auth_oauth.css" />
+      <PageTitle text="Settings" />
       <h1>Settings</h1>
       <p>
         Signed in as <strong>{data.username}</strong>. {data.hasPassword

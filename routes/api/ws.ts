@@ -7,6 +7,8 @@
 import { BadRequestError, ForbiddenError } from "../../lib/errors.ts";
 import { chatFor } from "../../lib/chat/service.ts";
 import type { Handlers } from "../../lib/web/types.ts";
+import { socketCapFor } from "../../lib/chat/socket_cap.ts";
+import { trackUpgrade } from "../../lib/web/upgrade_tracking.ts";
 
 export const handler: Handlers = {
   GET(req, ctx) {
@@ -22,10 +24,14 @@ export const handler: Handlers = {
     const { socket, response } = Deno.upgradeWebSocket(req, {
       idleTimeout: 60,
     });
+    trackUpgrade(req, socket);
+    const username = ctx.state.user!.username;
+    // Over CHAT_MAX_SOCKETS_PER_USER: closed with 4029 once open.
+    if (!socketCapFor(ctx.deps).admit(username, socket)) return response;
     const session = ctx.state.session!;
     chatFor(ctx.deps).hub.attach(
       socket,
-      ctx.state.user!.username,
+      username,
       ctx.remoteAddr,
       { id: session.id, expiresAt: Date.parse(session.expiresAt) },
     );

@@ -1,3 +1,4 @@
+import { PageTitle } from "../../lib/web/title.ts";
 import type { Handlers, PageProps, RouteConfig } from "../../lib/web/types.ts";
 import { lookupToken, unsubscribe } from "../../lib/mail/unsubscribe.ts";
 
@@ -41,6 +42,7 @@ export default function Unsubscribe({ data, url }: PageProps<Data>) {
   return (
     <section class="narrow">
       <link rel="stylesheet" href="/mail.css" />
+      <PageTitle text="Unsubscribe" />
       {data.state === "unknown" && (
         <>
           <h1>Link not valid</h1>

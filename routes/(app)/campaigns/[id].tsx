@@ -1,3 +1,4 @@
+import { PageTitle } from "../../../lib/web/title.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
 import { getCampaign } from "../../../lib/mail/campaigns.ts";
 import {
@@ -34,6 +35,7 @@ export default function CampaignPage({ data }: PageProps<Data>) {
   return (
     <section class="mail-page">
       <link rel="stylesheet" href="/mail.css" />
+      <PageTitle text={`${c.subject || "Campaign"} · Mail`} />
       <p>
         <a href="/campaigns">← Campaigns</a>
       </p>

@@ -1,3 +1,5 @@
+import { TableScroll } from "../../../components/table_scroll.tsx";
+import { PageTitle } from "../../../lib/web/title.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
 import { listCampaigns } from "../../../lib/mail/campaigns.ts";
 import { type CampaignView, viewOf } from "../../../lib/mail/actions.ts";
@@ -33,6 +35,7 @@ export default function Campaigns({ data }: PageProps<Data>) {
     <section class="mail-page">
       <link rel="stylesheet" href="/mail.css" />
       <div class="page-head">
+        <PageTitle text="Mail" />
         <h1>Group mail</h1>
         <a class="button primary" href="/campaigns/new">New campaign</a>
       </div>
@@ -45,7 +48,7 @@ export default function Campaigns({ data }: PageProps<Data>) {
       {data.campaigns.length === 0
         ? <p>No campaigns yet.</p>
         : (
-          <div class="table-scroll">
+          <TableScroll label="Campaigns">
             <table class="campaigns">
               <thead>
                 <tr>
@@ -89,7 +92,7 @@ export default function Campaigns({ data }: PageProps<Data>) {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       {data.cursor && (
         <a href={`/campaigns?cursor=${encodeURIComponent(data.cursor)}`}>

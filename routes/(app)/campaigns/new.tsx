@@ -1,3 +1,4 @@
+import { PageTitle } from "../../../lib/web/title.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
 import { listGroups } from "../../../lib/contacts/groups.ts";
 import { listContacts } from "../../../lib/contacts/search.ts";
@@ -36,6 +37,7 @@ export default function NewCampaign({ data }: PageProps<Data>) {
   return (
     <section class="mail-page">
       <link rel="stylesheet" href="/mail.css" />
+      <PageTitle text="New campaign · Mail" />
       <p>
         <a href="/campaigns">← Campaigns</a>
       </p>

@@ -1,3 +1,4 @@
+import { PageTitle } from "../../../lib/web/title.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
 import type { Message, RoomSummary } from "../../../lib/chat/protocol.ts";
 import { isId, isSeq } from "../../../lib/chat/protocol.ts";
@@ -54,6 +55,9 @@ export default function ChatRoom({ data }: PageProps<Data>) {
   return (
     <>
       <link rel="stylesheet" href="/chat.css" />
+      <PageTitle
+        text={data.rooms.find((r) => r.id === data.active)?.name ?? "Chat"}
+      />
       <ChatApp
         me={data.me}
         rooms={data.rooms}

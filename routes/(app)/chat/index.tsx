@@ -1,3 +1,4 @@
+import { PageTitle } from "../../../lib/web/title.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
 import type { RoomSummary } from "../../../lib/chat/protocol.ts";
 import { listMyRooms } from "../../../lib/chat/rooms.ts";
@@ -20,6 +21,7 @@ export default function ChatIndex({ data }: PageProps<Data>) {
   return (
     <>
       <link rel="stylesheet" href="/chat.css" />
+      <PageTitle text="Chat" />
       <ChatApp me={data.me} rooms={data.rooms} active={null} />
     </>
   );

@@ -15,6 +15,7 @@ import {
 } from "../../../lib/auth/oauth/providers.ts";
 import { applyAuthorization } from "../../../lib/auth/oauth/sign_in.ts";
 import { redirect } from "../../../lib/web/error_response.ts";
+import { safeReturnPath } from "../../../lib/web/safe_path.ts";
 import {
   clearFlowCookie,
   readFlowCookie,
@@ -54,7 +55,7 @@ export const handler: Handlers<LoginPageData> = {
         "set-cookie",
         await startSession(kv, config, req, outcome.user.id),
       );
-      return redirect(outcome.returnTo, 303, headers);
+      return redirect(safeReturnPath(outcome.returnTo), 303, headers);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       if (completed?.linkingUserId || ctx.state.user) {
