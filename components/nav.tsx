@@ -1,5 +1,5 @@
 import type { User } from "../lib/auth/users.ts";
-import { ThemeToggle } from "../islands/theme_toggle.tsx";
+import { ThemeToggle } from "./theme_toggle.tsx";
 
 /** Top navigation: app sections, the signed-in user, logout. */
 export function Nav({ user, path }: { user?: User; path: string }) {
@@ -16,7 +16,9 @@ export function Nav({ user, path }: { user?: User; path: string }) {
   );
   return (
     <header class="topbar">
-      <a class="brand" href="/">RT Messenger</a>
+      <a class="brand" href="/">
+        RT<span class="brand-rest">&nbsp;Messenger</span>
+      </a>
       {user && (
         <nav aria-label="Main">
           {link("/chat", "Chat")}
@@ -30,7 +32,8 @@ export function Nav({ user, path }: { user?: User; path: string }) {
             <>
               <ThemeToggle />
               <a class="user" href="/settings" title="Settings">
-                {user.username}
+                <span class="user-icon" aria-hidden="true">⚙</span>
+                <span class="user-name">{user.username}</span>
               </a>
               <form method="post" action="/logout" class="inline">
                 <button type="submit" class="link">Log out</button>

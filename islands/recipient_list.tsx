@@ -1,3 +1,4 @@
+import { TableScroll } from "../components/table_scroll.tsx";
 import { useEffect, useState } from "preact/hooks";
 import { RECIPIENT_STATUSES } from "../lib/mail/protocol.ts";
 
@@ -78,7 +79,7 @@ export function RecipientList({ id }: { id: string }) {
         : rows.length === 0
         ? <p>No recipients{status ? ` ${status}` : ""}.</p>
         : (
-          <div class="table-scroll">
+          <TableScroll label="Recipients">
             <table>
               <thead>
                 <tr>
@@ -111,7 +112,7 @@ export function RecipientList({ id }: { id: string }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
     </section>
   );

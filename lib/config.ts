@@ -66,6 +66,14 @@ export interface Config {
   chatSendPerSecond: number;
   /** Chat: bytes a socket may keep buffered before it counts as slow (CHAT_BUFFER_BYTES, default 1 MiB; 4× closes it at once). */
   chatBufferBytes: number;
+  /** Chat: open WebSockets per user per process (CHAT_MAX_SOCKETS_PER_USER, default 20; more are closed with 4029). */
+  chatMaxSocketsPerUser: number;
+  /** Open connections overall (MAX_CONNECTIONS; 0 = derived from the descriptor limit). */
+  maxConnections: number;
+  /** Open connections per client IP (MAX_CONNECTIONS_PER_IP; 0 = derived). */
+  maxConnectionsPerIp: number;
+  /** An HTTP connection that sends no request this long is closed (HTTP_IDLE_TIMEOUT_MS, default 5 s). */
+  httpIdleMs: number;
   /** Chat: a socket silent this long is closed with 4000 (CHAT_IDLE_TIMEOUT_MS, default 75 s; clients ping every 30 s). */
   chatIdleTimeoutMs: number;
 }
@@ -140,6 +148,13 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     chatSendPerSecond: int(env, "CHAT_SEND_PER_SECOND", 10),
     chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
     chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
+    chatMaxSocketsPerUser: Math.max(
+      1,
+      int(env, "CHAT_MAX_SOCKETS_PER_USER", 20),
+    ),
+    maxConnections: int(env, "MAX_CONNECTIONS", 0),
+    maxConnectionsPerIp: int(env, "MAX_CONNECTIONS_PER_IP", 0),
+    httpIdleMs: Math.max(100, int(env, "HTTP_IDLE_TIMEOUT_MS", 5000)),
     loginFailuresPerUser: int(env, "LOGIN_FAILURES_PER_USER", 5),
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),

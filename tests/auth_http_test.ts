@@ -264,18 +264,15 @@ Deno.test("auth: the login page ships no script, /healthz answers ok", async () 
   });
 });
 
-Deno.test("auth: the home page loads exactly one module script", async () => {
+Deno.test("auth: the home page (theme toggle only) loads one small standalone module and no island runtime", async () => {
   await withServer(async (s) => {
     const c = await new Client(s.url).signup();
     const res = await c.fetch("/");
     const html = await res.text();
     assertEquals(res.status, 200);
-    assertEquals(html.match(/<script type="module"/g)?.length, 1);
-    assertEquals(
-      html.match(/<script/g)?.length,
-      2,
-      "the module script plus its JSON props",
-    );
+    assertEquals(html.match(/<script/g)?.length, 1);
+    assertStringIncludes(html, '<script type="module" src="/theme.js">');
+    assertNotIncludes(html, "__rt_props");
   });
 });
 

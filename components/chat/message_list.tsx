@@ -226,7 +226,7 @@ export function MessageList(p: MessageListProps) {
         {rows.map((r) =>
           r.kind === "day"
             ? (
-              <li key={"d" + r.key} class="chat-day" role="separator">
+              <li key={"d" + r.key} class="chat-day">
                 <span>{r.label}</span>
               </li>
             )

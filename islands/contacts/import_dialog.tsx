@@ -1,3 +1,4 @@
+import { TableScroll } from "../../components/table_scroll.tsx";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { ImportRow } from "../../lib/contacts/csv.ts";
 import { importFile, type Report } from "./api.ts";
@@ -186,38 +187,40 @@ export function ImportDialog(
               </table>
             </details>
           )}
-          <table class="preview">
-            <caption>First rows</caption>
-            <thead>
-              <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Phone</th>
-                <th scope="col">Groups</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pv.rows.map((r) => {
-                const c = r.contact;
-                const name = c.name ||
-                  [c.givenName, c.familyName].filter(Boolean).join(" ");
-                const first = (l?: Array<{ value?: string } | string>) => {
-                  const x = l?.[0];
-                  return typeof x === "string" ? x : x?.value ?? "";
-                };
-                return (
-                  <tr key={r.line}>
-                    <td>{r.line}</td>
-                    <td>{name}</td>
-                    <td>{c.email ?? first(c.emails)}</td>
-                    <td>{c.phone ?? first(c.phones)}</td>
-                    <td>{r.groupNames.join(", ")}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <TableScroll label="First rows of the file">
+            <table class="preview">
+              <caption>First rows</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Line</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Phone</th>
+                  <th scope="col">Groups</th>
+                </tr>
+              </thead>
+              <tbody>
+                {pv.rows.map((r) => {
+                  const c = r.contact;
+                  const name = c.name ||
+                    [c.givenName, c.familyName].filter(Boolean).join(" ");
+                  const first = (l?: Array<{ value?: string } | string>) => {
+                    const x = l?.[0];
+                    return typeof x === "string" ? x : x?.value ?? "";
+                  };
+                  return (
+                    <tr key={r.line}>
+                      <td>{r.line}</td>
+                      <td>{name}</td>
+                      <td>{c.email ?? first(c.emails)}</td>
+                      <td>{c.phone ?? first(c.phones)}</td>
+                      <td>{r.groupNames.join(", ")}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
         </section>
       )}
       {progress && (
