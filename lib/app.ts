@@ -29,6 +29,7 @@ import {
 import { readSessionToken } from "./web/session_cookie.ts";
 import { StaticFiles } from "./web/static_files.ts";
 import { startMailService } from "./mail/service.ts";
+import { startSweeper } from "./files/sweep.ts";
 import type { AppDeps, State } from "./web/types.ts";
 
 /** How to get client bundles: build now in memory, or read `_build/`. */
@@ -161,6 +162,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   startMailService(deps);
+  deps.onClose(startSweeper(kv, config.uploadOrphanMs));
   return {
     deps,
     handler: (req, info) => {
