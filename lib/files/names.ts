@@ -31,8 +31,8 @@ export function cleanFilename(raw: string | null): string {
     );
   }
   name = name.split(/[\\/]/).pop() ?? "";
-  // deno-lint-ignore no-control-regex
   name = name.replace(
+    // deno-lint-ignore no-control-regex
     /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
     "",
   )
