@@ -301,7 +301,7 @@ Deno.test("mail: a 451 answer is retried with backoff and then delivered; a 550 
   }
 });
 
-Deno.test("mail: retry sends again only the failed recipients", async () => {
+Deno.test("mail: retry all sends again only the failed recipients", async () => {
   const w = await mailWorld();
   try {
     let refuse = true;
@@ -321,8 +321,10 @@ Deno.test("mail: retry sends again only the failed recipients", async () => {
       (p) => p.status === "done" && p.failed === 2,
     );
     refuse = false;
+    // 550 is permanent: only "retry all" queues such failures again.
     const r = await w.client.json<Progress>(`/api/campaigns/${id}/retry`, {
       method: "POST",
+      json: { scope: "all" },
     });
     assertEquals(r.status, 200);
     const p = await waitCampaign(w.client, id, (p) => p.status === "done");

@@ -28,7 +28,12 @@ import {
 import { reserveQuota } from "./quota.ts";
 import { publishProgress } from "./sender.ts";
 import { type MailTransport, SendError } from "./transport.ts";
-import { newUnsubToken, unsubscribeUrl } from "./unsubscribe.ts";
+import {
+  newUnsubToken,
+  suppressedSet,
+  suppressionKeyOf,
+  unsubscribeUrl,
+} from "./unsubscribe.ts";
 import { SAMPLE_VALUES } from "./templates.ts";
 
 /** A campaign as the API shows it. */
@@ -37,14 +42,40 @@ export type CampaignView = CampaignProgress & {
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /** Drafts: recipients that would be mailed now (after suppression). */
+  willSend?: number;
+  /** Drafts: recipients skipped because they unsubscribed. */
+  willSuppress?: number;
+  /** Drafts: recipients without a given name (`{{first_name}}` empty). */
+  noFirstName?: number;
 };
 
-/** Progress plus the fields a list or page shows. */
-export async function viewOf(kv: Deno.Kv, c: Campaign): Promise<CampaignView> {
+/**
+ * Progress plus the fields a list or page shows. With `detail`, a draft also
+ * gets the counts its send confirmation shows.
+ */
+export async function viewOf(
+  kv: Deno.Kv,
+  c: Campaign,
+  detail = false,
+): Promise<CampaignView> {
   const p = await progressOf(kv, c);
   const v: CampaignView = { ...p, subject: c.subject, createdAt: c.createdAt };
   if (c.startedAt) v.startedAt = c.startedAt;
   if (c.finishedAt) v.finishedAt = c.finishedAt;
+  if (detail && c.status === "draft") {
+    const suppressed = await suppressedSet(kv, c.owner);
+    let willSuppress = 0, noFirstName = 0;
+    for await (const r of draftRecipients(kv, c.id)) {
+      if (suppressed.has(suppressionKeyOf(r.email))) willSuppress++;
+      if (!r.firstName?.trim()) noFirstName++;
+    }
+    Object.assign(v, {
+      willSend: c.total - willSuppress,
+      willSuppress,
+      noFirstName,
+    });
+  }
   return v;
 }
 

@@ -5,6 +5,7 @@
  */
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import { emailProblem, trimAddress } from "../email/address.ts";
+import { parseIdList } from "../params.ts";
 import {
   assertHeaderSafe,
   hasHeaderBreak,
@@ -47,6 +48,7 @@ export interface InvalidAddress {
 
 function ids(v: unknown, field: string, max: number): string[] {
   if (v === undefined || v === null) return [];
+  if (field !== "emails") return parseIdList(v, `to.${field}`, max);
   if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
     throw new BadRequestError(`to.${field} must be a list of strings.`);
   }
