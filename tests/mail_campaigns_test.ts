@@ -540,7 +540,9 @@ Deno.test("mail: another user's campaign is a 404 for every route; a test send r
     });
     assertEquals(t.status, 200);
     await w.smtp!.waitFor(1);
-    assertEquals(w.smtp!.mails[0].parsed.subject, `[Test] Mine ${w.user}`);
+    // The sender's own values, never their username (issue 9 item 1): with
+    // no display name the template's fallback shows.
+    assertEquals(w.smtp!.mails[0].parsed.subject, "[Test] Mine there");
     const pv = await w.client.json<{ subject: string }>(
       `/api/campaigns/${d.body.id}/preview?email=a@x.test`,
     );

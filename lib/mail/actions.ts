@@ -35,6 +35,7 @@ import {
   unsubscribeUrl,
 } from "./unsubscribe.ts";
 import { SAMPLE_VALUES } from "./templates.ts";
+import { completeNames } from "../names.ts";
 
 /** A campaign as the API shows it. */
 export type CampaignView = CampaignProgress & {
@@ -178,10 +179,14 @@ export async function sendTest(
     });
   }
   await reserveQuota(kv, user.username, 1, deps.quota);
+  // The sender's own values: their display name split into given/family
+  // (no username stand-in: an empty value shows the template's fallback).
+  const own = completeNames({ name: user.name });
   const mail = composeFor(compileCampaign(campaign), {
     email: to,
-    name: user.name ?? user.username,
-    firstName: user.name ?? user.username,
+    name: user.name || undefined,
+    firstName: own.givenName,
+    lastName: own.familyName,
     token: newUnsubToken(),
   }, deps.ctx);
   mail.subject = `[Test] ${mail.subject}`;

@@ -6,6 +6,7 @@
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import { emailProblem, trimAddress } from "../email/address.ts";
 import { parseIdList } from "../params.ts";
+import { completeNames } from "../names.ts";
 import {
   assertHeaderSafe,
   hasHeaderBreak,
@@ -97,7 +98,13 @@ export async function expandRecipients(
   const typed: RecipientInput[] = emails.map((raw) => {
     assertHeaderSafe(raw, "to.emails");
     const { name, address } = parseMailbox(raw);
-    return { email: address, name: name || undefined };
+    const { givenName, familyName } = completeNames({ name });
+    return {
+      email: address,
+      name: name || undefined,
+      firstName: givenName,
+      lastName: familyName,
+    };
   });
   const seen = new Set<string>();
   const recipients: RecipientInput[] = [];
