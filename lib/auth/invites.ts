@@ -12,7 +12,7 @@ import {
   NotFoundError,
 } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { assertHeaderSafe, isEmail } from "../mail/headers.ts";
+import { isValidEmail } from "../email/address.ts";
 import { lookupHash, newSecret, sameHash } from "./secrets.ts";
 import { roleOf, type User } from "./users.ts";
 
@@ -111,8 +111,7 @@ export async function createInvite(
   let email: string | undefined;
   if (input.email !== undefined && input.email !== "") {
     email = typeof input.email === "string" ? input.email.trim() : "";
-    assertHeaderSafe(email, "email");
-    if (!isEmail(email)) {
+    if (!isValidEmail(email)) {
       throw new BadRequestError(
         "Enter a valid email address.",
         "invalid_email",

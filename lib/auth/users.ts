@@ -9,6 +9,7 @@
  */
 import { BadRequestError, ConflictError, ForbiddenError } from "../errors.ts";
 import { newId } from "../ids.ts";
+import { emailKey as addressKey } from "../email/address.ts";
 
 /** Workspace roles. */
 export type Role = "admin" | "member";
@@ -39,9 +40,9 @@ export type AtomicExtra = (op: Deno.AtomicOperation, user: User) => void;
 
 const FIRST_USER_KEY = ["workspace", "first_user"];
 
-/** The unique-index key of a verified address (case-insensitive). */
+/** The unique-index key of a verified address (the shared comparison key: case-insensitive, NFC, IDNA). */
 export function emailKey(address: string): Deno.KvKey {
-  return ["users_by_email", address.trim().toLowerCase()];
+  return ["users_by_email", addressKey(address)];
 }
 
 /** A user's role (records from before roles are members). */
