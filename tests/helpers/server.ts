@@ -44,6 +44,8 @@ export async function startServer(
     LOGIN_FAILURES_PER_IP: "100000",
     // Tests sign up freely; invitation tests set SIGNUP_POLICY=invite.
     SIGNUP_POLICY: "open",
+    ROOM_CREATES_PER_HOUR: "100000",
+    MEMBER_ADDS_PER_HOUR: "100000",
     ...options.env,
   });
   const ownKv = !options.kv;
