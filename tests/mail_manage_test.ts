@@ -239,3 +239,24 @@ Deno.test("mail: recipient listing refuses bad limits and cursors with 400", asy
     await w.close();
   }
 });
+
+Deno.test("mail: composer error messages start with a capital letter", async () => {
+  const w = await mailWorld();
+  try {
+    for (
+      const body of [
+        { text: "x", to: { emails: ["a@x.test"] } },
+        { subject: "S", to: { emails: ["a@x.test"] } },
+        { subject: "S", text: 5, to: { emails: ["a@x.test"] } },
+        { subject: "S", text: "x", to: { emails: "a@x.test" } },
+        { subject: "S\r\nBcc: x", text: "x", to: { emails: ["a@x.test"] } },
+      ]
+    ) {
+      const r = await w.client.json<Err>("/api/campaigns", { json: body });
+      assertEquals(r.status, 400);
+      assert(/^[A-Z]/.test(r.body.error.message), r.body.error.message);
+    }
+  } finally {
+    await w.close();
+  }
+});
