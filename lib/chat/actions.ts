@@ -8,6 +8,8 @@ import type { EventBus } from "../events.ts";
 import type { Connection } from "./connection.ts";
 import type { GroupCommitter } from "./group_commit.ts";
 import { deleteMessage, editMessage } from "./messages.ts";
+import { resolveMentions } from "./mentions.ts";
+import { messageFrame } from "./protocol.ts";
 import type {
   DeleteFrame,
   EditFrame,
@@ -35,13 +37,14 @@ export async function send(
   conn: Connection,
   f: SendFrame,
 ): Promise<void> {
-  await requireMember(deps.kv, conn.user, f.room);
+  const stored = await requireMember(deps.kv, conn.user, f.room);
   const { room, text, cid } = f;
-  deps.writer.send({ room, author: conn.user, text, cid }).then(
+  const mentions = await resolveMentions(deps.kv, stored, conn.user, text);
+  deps.writer.send({ room, author: conn.user, text, cid, ...mentions }).then(
     ({ message, duplicate }) => {
       conn.send({ type: "ack", cid, room, id: message.id, seq: message.seq });
       if (!duplicate) {
-        deps.bus.publish(`room:${room}`, { type: "message", room, message });
+        deps.bus.publish(`room:${room}`, { ...messageFrame(message) });
       }
     },
     (err) => conn.sendError(err, cid),

@@ -29,6 +29,18 @@ export interface SendInput {
   /** Validated, trimmed text. */
   text: string;
   cid: string;
+  /** Resolved mentions, stored with the message when given. */
+  mentions?: string[];
+  mentionsRoom?: boolean;
+}
+
+/**
+ * Extra writes for every new message, made in the same atomic operation
+ * (the search index, the mention index). `cost` bounds what `write` adds.
+ */
+export interface CommitHook {
+  cost(input: SendInput): { mutations: number; keyBytes: number };
+  write(op: Deno.AtomicOperation, message: Message, input: SendInput): void;
 }
 
 /** Result of a send: the stored message, and whether the cid was seen before. */
@@ -49,6 +61,10 @@ export interface GroupCommitOptions {
   maxKeyBytes?: number;
   /** Commit attempts before a batch fails. */
   maxTries?: number;
+  /** Most mutations per atomic (KV allows 1,000). */
+  maxMutations?: number;
+  /** Extra writes per new message (indexes), in the same atomic. */
+  hooks?: CommitHook[];
   /** Called after every committed batch (for metrics and tests). */
   onCommit?: (messages: number) => void;
 }
@@ -59,6 +75,8 @@ interface Pending {
   size: number;
   /** Upper bound of the bytes this send adds to the atomic's keys. */
   keySize: number;
+  /** Upper bound of the mutations this send adds. */
+  mutations: number;
   resolve: (r: SendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -73,6 +91,8 @@ export class GroupCommitter {
   readonly #maxBytes: number;
   readonly #maxKeyBytes: number;
   readonly #maxTries: number;
+  readonly #maxMutations: number;
+  readonly #hooks: CommitHook[];
   readonly #onCommit?: (n: number) => void;
   #queue: Pending[] = [];
   #running: Promise<void> | null = null;
@@ -89,6 +109,8 @@ export class GroupCommitter {
     this.#maxBytes = options.maxBytes ?? 700_000;
     this.#maxKeyBytes = options.maxKeyBytes ?? 70_000;
     this.#maxTries = options.maxTries ?? 50;
+    this.#maxMutations = options.maxMutations ?? 1000;
+    this.#hooks = options.hooks ?? [];
     this.#onCommit = options.onCommit;
   }
 
@@ -105,11 +127,18 @@ export class GroupCommitter {
       const author = enc.encode(input.author).length;
       const room = enc.encode(input.room).length;
       // Serialised message (text ≤ its UTF-8 size) + index values.
-      const size = enc.encode(input.text).length + 2 * cid + author +
-        2 * room + 400;
+      let size = enc.encode(input.text).length + 2 * cid + author +
+        2 * room + 400 + 40 * (input.mentions?.length ?? 0);
       // Keys of the 4 mutations (+ the room counter, counted per message).
-      const keySize = 5 * room + 2 * author + cid + 160;
-      this.#queue.push({ input, size, keySize, resolve, reject });
+      let keySize = 5 * room + 2 * author + cid + 160;
+      let mutations = 5;
+      for (const h of this.#hooks) {
+        const c = h.cost(input);
+        mutations += c.mutations;
+        keySize += c.keyBytes;
+        size += 16 * c.mutations;
+      }
+      this.#queue.push({ input, size, keySize, mutations, resolve, reject });
       if (!this.#running) this.#running = this.#drain();
     });
   }
@@ -144,13 +173,15 @@ export class GroupCommitter {
     const rest: Pending[] = [];
     let bytes = 0;
     let keyBytes = 0;
+    let mutations = 0;
     for (const p of this.#queue) {
       const room = p.input.room;
       const fits = !skipped.has(room) &&
         batch.length < this.#maxMessages &&
         (batch.length === 0 ||
           (bytes + p.size <= this.#maxBytes &&
-            keyBytes + p.keySize <= this.#maxKeyBytes)) &&
+            keyBytes + p.keySize <= this.#maxKeyBytes &&
+            mutations + p.mutations <= this.#maxMutations)) &&
         (rooms.has(room) || rooms.size < this.#maxRooms);
       if (!fits) {
         // Once a room is skipped, its later sends wait too (keeps order).
@@ -162,6 +193,7 @@ export class GroupCommitter {
       batch.push(p);
       bytes += p.size;
       keyBytes += p.keySize;
+      mutations += p.mutations;
     }
     this.#queue = rest;
     return batch;
@@ -218,12 +250,17 @@ export class GroupCommitter {
           createdAt: now,
           cid: input.cid,
         };
+        if (input.mentions) {
+          message.mentions = input.mentions;
+          message.mentionsRoom = input.mentionsRoom ?? false;
+        }
         op.set(msgKey(input.room, seq), message)
           .set(msgIdKey(input.room, message.id), seq)
           .set(cidKey(input.room, input.author, input.cid), {
             id: message.id,
             seq,
           });
+        for (const h of this.#hooks) h.write(op, message, input);
         readMarks.set(`${input.author}\0${input.room}`, [
           input.author,
           input.room,

@@ -15,6 +15,8 @@ import {
   type Message,
 } from "./protocol.ts";
 import { requireMember, type RoomView, viewRoom } from "./rooms.ts";
+import { reindexMessage } from "./message_indexes.ts";
+import { resolveMentions } from "./mentions.ts";
 
 /** Default page size for history. */
 export const DEFAULT_HISTORY_LIMIT = 50;
@@ -47,8 +49,15 @@ export async function sendMessage(
       "invalid_cid",
     );
   }
-  await requireMember(kv, user, roomId);
-  return await writer.send({ room: roomId, author: user, text: body, cid });
+  const room = await requireMember(kv, user, roomId);
+  const mentions = await resolveMentions(kv, room, user, body);
+  return await writer.send({
+    room: roomId,
+    author: user,
+    text: body,
+    cid,
+    ...mentions,
+  });
 }
 
 async function changeOwn(
@@ -58,7 +67,17 @@ async function changeOwn(
   messageId: string,
   change: (m: Message) => Message,
 ): Promise<Message> {
-  await requireMember(kv, user, roomId);
+  const room = await requireMember(kv, user, roomId);
+  return await changeOwnIn(kv, user, room.id, messageId, change);
+}
+
+async function changeOwnIn(
+  kv: Deno.Kv,
+  user: string,
+  roomId: string,
+  messageId: string,
+  change: (m: Message) => Message,
+): Promise<Message> {
   return await commitWithRetry(kv, async (kv) => {
     const idx = await kv.get<number>(msgIdKey(roomId, messageId));
     if (idx.value === null) throw new NotFoundError("No such message.");
@@ -73,7 +92,9 @@ async function changeOwn(
     }
     if (m.deleted) throw new NotFoundError("The message was deleted.");
     const next = change(m);
-    return [kv.atomic().check(entry).set(entry.key, next), next];
+    const op = kv.atomic().check(entry).set(entry.key, next);
+    reindexMessage(op, m, next);
+    return [op, next];
   });
 }
 
@@ -86,10 +107,13 @@ export async function editMessage(
   newText: unknown,
 ): Promise<Message> {
   const body = text(newText);
-  return await changeOwn(kv, user, roomId, messageId, (m) => ({
+  const room = await requireMember(kv, user, roomId);
+  const mentions = await resolveMentions(kv, room, user, body);
+  return await changeOwnIn(kv, user, roomId, messageId, (m) => ({
     ...m,
     text: body,
     editedAt: new Date().toISOString(),
+    ...mentions,
   }));
 }
 
@@ -101,7 +125,7 @@ export async function deleteMessage(
   messageId: string,
 ): Promise<Message> {
   return await changeOwn(kv, user, roomId, messageId, (m) => {
-    const { cid: _cid, ...rest } = m;
+    const { cid: _cid, mentions: _m, mentionsRoom: _r, ...rest } = m;
     return {
       ...rest,
       text: "",

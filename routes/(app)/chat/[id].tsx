@@ -1,3 +1,4 @@
+import { withBadges } from "../../../lib/chat/room_badges.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
 import type { Message, RoomSummary } from "../../../lib/chat/protocol.ts";
 import { isId, isSeq } from "../../../lib/chat/protocol.ts";
@@ -37,7 +38,7 @@ export const handler: Handlers<Data> = {
         await getRoom(kv, me, id);
         messages = await listMessages(kv, me, id, { before, limit: PAGE_SIZE });
       }
-      const rooms = await listMyRooms(kv, me);
+      const rooms = await withBadges(kv, me, await listMyRooms(kv, me));
       return ctx.render({ me, rooms, active: id, messages, latestSeq });
     } catch (err) {
       // Not a member (or no such room): the page does not exist for you.
