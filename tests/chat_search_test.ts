@@ -12,7 +12,9 @@ type Hit = {
 type Page = { results: Hit[]; cursor: string };
 
 async function setup() {
-  const server = await startServer();
+  const server = await startServer({
+    env: { CHAT_SEND_BURST: "100000", CHAT_SEND_PER_SECOND: "100000" },
+  });
   const a = await signedInClient(server.url);
   const b = await signedInClient(server.url);
   const mk = async (name: string, visibility = "private") =>

@@ -26,6 +26,7 @@ export default function ChatIndex({ data }: PageProps<Data>) {
   return (
     <>
       <link rel="stylesheet" href="/chat.css" />
+      <link rel="stylesheet" href="/chat_essentials.css" />
       <ChatApp me={data.me} rooms={data.rooms} active={null} />
     </>
   );
