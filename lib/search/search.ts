@@ -11,7 +11,13 @@
  * (createdAt, room id, seq), which is also the cursor: paging is gap-free.
  * @module
  */
-import { getManyChunked, msgKey, msgPrefix, roomKey } from "../chat/keys.ts";
+import {
+  getManyChunked,
+  msgKey,
+  msgPrefix,
+  roomKey,
+  seqKey,
+} from "../chat/keys.ts";
 import type { Message } from "../chat/protocol.ts";
 import {
   requireMember,
@@ -20,14 +26,12 @@ import {
   viewRoom,
 } from "../chat/room_access.ts";
 import { listMyRoomIds } from "../chat/room_lists.ts";
-import { postingKey, tokenPrefix } from "./index_keys.ts";
+import { intersect } from "./streams.ts";
 import { encodeCursor, type SearchCursor, type SearchQuery } from "./query.ts";
 import { queryTokens, words } from "./tokens.ts";
 
-/** Most distinct index tokens one query word expands to per room. */
-export const MAX_EXPANSION = 50;
 /** Most candidates one request examines before answering (with a cursor). */
-export const SCAN_BUDGET = 5000;
+export const SCAN_BUDGET = 2000;
 
 /** A highlighted range of `message.text` (UTF-16 offsets, end exclusive). */
 export interface Highlight {
@@ -61,26 +65,28 @@ function below(a: Candidate, c: SearchCursor): boolean {
     (a.t === c.t && (a.r < c.r || (a.r === c.r && a.s < c.s)));
 }
 
+/** Rooms with messages and the createdAt (ms) of their latest, newest first. */
+async function latestTimes(
+  kv: Deno.Kv,
+  rooms: string[],
+): Promise<{ r: string; t: number }[]> {
+  const seqs = await getManyChunked<number>(kv, rooms.map(seqKey));
+  const have = rooms.filter((_, i) => (seqs[i].value ?? 0) > 0);
+  const last = await getManyChunked<Message>(
+    kv,
+    have.map((r) => msgKey(r, seqs[rooms.indexOf(r)].value!)),
+  );
+  return have.map((r, i) => ({
+    r,
+    // A missing latest message (deleted log?) opens the room first.
+    t: last[i].value ? Date.parse(last[i].value!.createdAt) : Infinity,
+  })).sort((a, b) => b.t - a.t);
+}
+
 /** True when `a` comes before `b` in result order (newer first). */
 function newer(a: Candidate, b: Candidate): boolean {
   return a.t > b.t ||
     (a.t === b.t && (a.r > b.r || (a.r === b.r && a.s > b.s)));
-}
-
-async function expand(kv: Deno.Kv, room: string, term: string) {
-  const tokens: string[] = [];
-  let start: Deno.KvKey = tokenPrefix(room, term);
-  const end: Deno.KvKey = tokenPrefix(room, term + "\u{10FFFF}");
-  while (tokens.length < MAX_EXPANSION) {
-    let next: string | undefined;
-    for await (const e of kv.list({ start, end }, { limit: 1 })) {
-      next = e.key[2] as string;
-    }
-    if (next === undefined) break;
-    tokens.push(next);
-    start = tokenPrefix(room, next + "\0");
-  }
-  return tokens;
 }
 
 /** One room's candidates, newest first. */
@@ -108,36 +114,8 @@ async function* roomCandidates(
     }
     return;
   }
-  const driver = q.terms.reduce((a, b) => (b.length > a.length ? b : a));
-  const tokens = await expand(kv, room, driver);
-  const iters = tokens.map((tok) => {
-    const sel: Deno.KvListSelector = capSeq !== undefined
-      ? { prefix: tokenPrefix(room, tok), end: postingKey(room, tok, capSeq) }
-      : { prefix: tokenPrefix(room, tok) };
-    return kv.list<number>(sel, { reverse: true, batchSize: 64 })[
-      Symbol.asyncIterator
-    ]();
-  });
-  const heads = await Promise.all(iters.map((it) => it.next()));
-  let last = Infinity;
-  while (true) {
-    let best = -1;
-    heads.forEach((h, i) => {
-      if (h.done) return;
-      if (
-        best < 0 ||
-        (h.value.key[3] as number) > (heads[best].value!.key[3] as number)
-      ) {
-        best = i;
-      }
-    });
-    if (best < 0) return;
-    const e = heads[best].value as Deno.KvEntry<number>;
-    heads[best] = await iters[best].next();
-    const s = e.key[3] as number;
-    if (s === last) continue; // several tokens of one message
-    last = s;
-    const x = { t: e.value, r: room, s };
+  for await (const p of intersect(kv, room, q.terms, capSeq)) {
+    const x = { t: p.t, r: room, s: p.s };
     if (done(x)) return;
     if (keep(x)) yield x;
   }
@@ -210,24 +188,44 @@ export async function searchMessages(
 ): Promise<SearchPage> {
   const rooms = await readableRooms(kv, user, q);
   const byId = new Map(rooms.map((r) => [r.id, r]));
-  const streams = rooms.map((r) => roomCandidates(kv, r.id, q));
-  const heads = await Promise.all(streams.map((s) => s.next()));
+  // Rooms open lazily, newest activity first: a room whose latest message
+  // is older than every head so far cannot hold the next result yet.
+  const waiting = await latestTimes(kv, rooms.map((r) => r.id));
+  const streams: AsyncGenerator<Candidate>[] = [];
+  const heads: IteratorResult<Candidate>[] = [];
+  const openDue = async (than: number) => {
+    const due: string[] = [];
+    while (waiting.length && waiting[0].t >= than) due.push(waiting.shift()!.r);
+    const opened = due.map((r) => roomCandidates(kv, r, q));
+    heads.push(...await Promise.all(opened.map((s) => s.next())));
+    streams.push(...opened);
+  };
+  const pickBest = async (): Promise<number> => {
+    let best = -1;
+    heads.forEach((h, i) => {
+      if (!h.done && (best < 0 || newer(h.value, heads[best].value!))) {
+        best = i;
+      }
+    });
+    const bar = best < 0 ? -Infinity : heads[best].value!.t;
+    if (waiting.length && waiting[0].t >= bar) {
+      await openDue(bar);
+      return await pickBest();
+    }
+    return best;
+  };
   const results: SearchHit[] = [];
   let examined = 0;
   let lastSeen: Candidate | undefined;
   let leftover = false;
-  const more = () => heads.some((h) => !h.done);
+  const more = () => waiting.length > 0 || heads.some((h) => !h.done);
   while (results.length < q.limit && more() && examined < budget) {
     // The next batch of candidates in result order.
     const batch: Candidate[] = [];
     const want = Math.min(q.limit - results.length + 10, budget - examined);
-    while (batch.length < want && more()) {
-      let best = -1;
-      heads.forEach((h, i) => {
-        if (!h.done && (best < 0 || newer(h.value, heads[best].value!))) {
-          best = i;
-        }
-      });
+    while (batch.length < want) {
+      const best = await pickBest();
+      if (best < 0) break;
       batch.push(heads[best].value as Candidate);
       heads[best] = await streams[best].next();
     }
