@@ -20,7 +20,7 @@ import {
   readKey,
   seqKey,
 } from "./keys.ts";
-import type { Message } from "./protocol.ts";
+import type { FileRef, Message, ReplyRef } from "./protocol.ts";
 
 /** One send, already validated and authorised by the caller. */
 export interface SendInput {
@@ -29,6 +29,12 @@ export interface SendInput {
   /** Validated, trimmed text. */
   text: string;
   cid: string;
+  /** A checked reply pointer (same room). */
+  replyTo?: ReplyRef;
+  /** Checked files of this room, uploaded by the author. */
+  files?: FileRef[];
+  /** Keys deleted in the same commit (the files' pending-upload markers). */
+  release?: Deno.KvKey[];
   /** Resolved mentions, stored with the message when given. */
   mentions?: string[];
   mentionsRoom?: boolean;
@@ -61,8 +67,6 @@ export interface GroupCommitOptions {
   maxKeyBytes?: number;
   /** Commit attempts before a batch fails. */
   maxTries?: number;
-  /** Most mutations per atomic (KV allows 1,000). */
-  maxMutations?: number;
   /** Extra writes per new message (indexes), in the same atomic. */
   hooks?: CommitHook[];
   /** Called after every committed batch (for metrics and tests). */
@@ -75,8 +79,8 @@ interface Pending {
   size: number;
   /** Upper bound of the bytes this send adds to the atomic's keys. */
   keySize: number;
-  /** Upper bound of the mutations this send adds. */
-  mutations: number;
+  /** Mutations this send adds beyond the 4 of every message (released keys, hooks). */
+  extraMutations: number;
   resolve: (r: SendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -91,7 +95,6 @@ export class GroupCommitter {
   readonly #maxBytes: number;
   readonly #maxKeyBytes: number;
   readonly #maxTries: number;
-  readonly #maxMutations: number;
   readonly #hooks: CommitHook[];
   readonly #onCommit?: (n: number) => void;
   #queue: Pending[] = [];
@@ -109,7 +112,6 @@ export class GroupCommitter {
     this.#maxBytes = options.maxBytes ?? 700_000;
     this.#maxKeyBytes = options.maxKeyBytes ?? 70_000;
     this.#maxTries = options.maxTries ?? 50;
-    this.#maxMutations = options.maxMutations ?? 1000;
     this.#hooks = options.hooks ?? [];
     this.#onCommit = options.onCommit;
   }
@@ -127,18 +129,29 @@ export class GroupCommitter {
       const author = enc.encode(input.author).length;
       const room = enc.encode(input.room).length;
       // Serialised message (text ≤ its UTF-8 size) + index values.
+      const extra = input.files || input.replyTo
+        ? enc.encode(JSON.stringify([input.files, input.replyTo])).length
+        : 0;
       let size = enc.encode(input.text).length + 2 * cid + author +
-        2 * room + 400 + 40 * (input.mentions?.length ?? 0);
+        2 * room + 400 + extra + 40 * (input.mentions?.length ?? 0);
       // Keys of the 4 mutations (+ the room counter, counted per message).
-      let keySize = 5 * room + 2 * author + cid + 160;
-      let mutations = 5;
+      let keySize = 5 * room + 2 * author + cid + 160 +
+        (input.release?.length ?? 0) * 120;
+      let extraMutations = input.release?.length ?? 0;
       for (const h of this.#hooks) {
         const c = h.cost(input);
-        mutations += c.mutations;
+        extraMutations += c.mutations;
         keySize += c.keyBytes;
         size += 16 * c.mutations;
       }
-      this.#queue.push({ input, size, keySize, mutations, resolve, reject });
+      this.#queue.push({
+        input,
+        size,
+        keySize,
+        extraMutations,
+        resolve,
+        reject,
+      });
       if (!this.#running) this.#running = this.#drain();
     });
   }
@@ -173,15 +186,18 @@ export class GroupCommitter {
     const rest: Pending[] = [];
     let bytes = 0;
     let keyBytes = 0;
-    let mutations = 0;
+    let released = 0;
     for (const p of this.#queue) {
       const room = p.input.room;
+      const release = p.extraMutations;
       const fits = !skipped.has(room) &&
         batch.length < this.#maxMessages &&
+        // Released keys and index entries are extra mutations (KV allows
+        // 1,000 per atomic).
+        4 * (batch.length + 1) + released + release <= 990 &&
         (batch.length === 0 ||
           (bytes + p.size <= this.#maxBytes &&
-            keyBytes + p.keySize <= this.#maxKeyBytes &&
-            mutations + p.mutations <= this.#maxMutations)) &&
+            keyBytes + p.keySize <= this.#maxKeyBytes)) &&
         (rooms.has(room) || rooms.size < this.#maxRooms);
       if (!fits) {
         // Once a room is skipped, its later sends wait too (keeps order).
@@ -193,7 +209,7 @@ export class GroupCommitter {
       batch.push(p);
       bytes += p.size;
       keyBytes += p.keySize;
-      mutations += p.mutations;
+      released += release;
     }
     this.#queue = rest;
     return batch;
@@ -250,10 +266,13 @@ export class GroupCommitter {
           createdAt: now,
           cid: input.cid,
         };
+        if (input.replyTo) message.replyTo = input.replyTo;
+        if (input.files?.length) message.files = input.files;
         if (input.mentions) {
           message.mentions = input.mentions;
           message.mentionsRoom = input.mentionsRoom ?? false;
         }
+        for (const k of input.release ?? []) op.delete(k);
         op.set(msgKey(input.room, seq), message)
           .set(msgIdKey(input.room, message.id), seq)
           .set(cidKey(input.room, input.author, input.cid), {

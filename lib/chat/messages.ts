@@ -14,9 +14,16 @@ import {
   MAX_HISTORY_LIMIT,
   type Message,
 } from "./protocol.ts";
-import { requireMember, type RoomView, viewRoom } from "./rooms.ts";
+import {
+  requireMember,
+  requireWritable,
+  type RoomView,
+  viewRoom,
+} from "./rooms.ts";
+import { pendingKey } from "../files/keys.ts";
 import { reindexMessage } from "./message_indexes.ts";
 import { resolveMentions } from "./mentions.ts";
+import { removeFiles } from "../files/store.ts";
 
 /** Default page size for history. */
 export const DEFAULT_HISTORY_LIMIT = 50;
@@ -66,18 +73,9 @@ async function changeOwn(
   roomId: string,
   messageId: string,
   change: (m: Message) => Message,
+  extra?: (m: Message, op: Deno.AtomicOperation) => void,
 ): Promise<Message> {
-  const room = await requireMember(kv, user, roomId);
-  return await changeOwnIn(kv, user, room.id, messageId, change);
-}
-
-async function changeOwnIn(
-  kv: Deno.Kv,
-  user: string,
-  roomId: string,
-  messageId: string,
-  change: (m: Message) => Message,
-): Promise<Message> {
+  await requireWritable(kv, user, roomId);
   return await commitWithRetry(kv, async (kv) => {
     const idx = await kv.get<number>(msgIdKey(roomId, messageId));
     if (idx.value === null) throw new NotFoundError("No such message.");
@@ -93,6 +91,7 @@ async function changeOwnIn(
     if (m.deleted) throw new NotFoundError("The message was deleted.");
     const next = change(m);
     const op = kv.atomic().check(entry).set(entry.key, next);
+    extra?.(m, op);
     reindexMessage(op, m, next);
     return [op, next];
   });
@@ -107,9 +106,9 @@ export async function editMessage(
   newText: unknown,
 ): Promise<Message> {
   const body = text(newText);
-  const room = await requireMember(kv, user, roomId);
+  const room = await requireWritable(kv, user, roomId);
   const mentions = await resolveMentions(kv, room, user, body);
-  return await changeOwnIn(kv, user, roomId, messageId, (m) => ({
+  return await changeOwn(kv, user, roomId, messageId, (m) => ({
     ...m,
     text: body,
     editedAt: new Date().toISOString(),
@@ -124,15 +123,30 @@ export async function deleteMessage(
   roomId: string,
   messageId: string,
 ): Promise<Message> {
-  return await changeOwn(kv, user, roomId, messageId, (m) => {
-    const { cid: _cid, mentions: _m, mentionsRoom: _r, ...rest } = m;
+  let files: string[] = [];
+  const message = await changeOwn(kv, user, roomId, messageId, (m) => {
+    const {
+      cid: _cid,
+      reactions: _r,
+      files: _f,
+      mentions: _m,
+      mentionsRoom: _mr,
+      ...rest
+    } = m;
     return {
       ...rest,
       text: "",
       deleted: true,
       editedAt: new Date().toISOString(),
     };
+  }, (m, op) => {
+    // The files go with the message: marked for the sweep in the same
+    // commit (crash-safe), then removed at once.
+    files = (m.files ?? []).map((f) => f.id);
+    for (const id of files) op.set(pendingKey(0, id), user);
   });
+  if (files.length) await removeFiles(kv, files);
+  return message;
 }
 
 /** History query: seq bounds are exclusive. */
