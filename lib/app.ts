@@ -29,6 +29,7 @@ import {
 import { readSessionToken } from "./web/session_cookie.ts";
 import { StaticFiles } from "./web/static_files.ts";
 import { startMailService } from "./mail/service.ts";
+import { startDigestSender } from "./mail/digest_sender.ts";
 import { startSweeper } from "./files/sweep.ts";
 import { migrateContactEmailKeys } from "./contacts/email_key_migration.ts";
 import type { AppDeps, State } from "./web/types.ts";
@@ -163,7 +164,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw err;
   });
 
-  startMailService(deps);
+  const mail = startMailService(deps);
+  startDigestSender(deps, mail.transport);
   deps.onClose(startSweeper(kv, config.uploadOrphanMs));
   return {
     deps,

@@ -60,6 +60,11 @@ export interface Config {
   signupsPerIpPerHour: number;
   /** Provider sign-ins started per IP address per 10 minutes before 429. */
   oauthStartsPerIp: number;
+  /**
+   * Missed-mention mail: minutes a mention or DM stays unread before it is
+   * mailed (DIGEST_DELAY_MINUTES, default 15; fractions allowed, for tests).
+   */
+  digestDelayMinutes: number;
   /** Chat: sends a user may burst (CHAT_SEND_BURST, default 30). */
   chatSendBurst: number;
   /** Chat: sustained sends per second per user (CHAT_SEND_PER_SECOND, default 10). */
@@ -81,6 +86,16 @@ export interface Config {
 }
 
 type Env = Record<string, string | undefined>;
+
+function positive(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new Error(`${name} must be a positive number, got "${raw}"`);
+  }
+  return n;
+}
 
 function int(env: Env, name: string, fallback: number): number {
   const raw = env[name];
@@ -159,6 +174,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),
     oauthStartsPerIp: int(env, "OAUTH_STARTS_PER_IP", 60),
+    digestDelayMinutes: positive(env, "DIGEST_DELAY_MINUTES", 15),
   };
 }
 

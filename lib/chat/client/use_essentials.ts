@@ -69,6 +69,15 @@ export function useEssentials(i: EssentialsInput) {
     };
   }, [hydrated, state.active]);
 
+  // `/chat/ROOM?at=SEQ` (links in mails) opens the room at that message.
+  useEffect(() => {
+    if (!hydrated || !state.active) return;
+    const at = Number(new URL(location.href).searchParams.get("at"));
+    if (!Number.isSafeInteger(at) || at < 1) return;
+    history.replaceState(null, "", location.pathname);
+    i.openAt(state.active, at);
+  }, [hydrated]);
+
   // The notifications banner: offered once, only where it can work.
   useEffect(() => {
     if (!hydrated || typeof Notification === "undefined") return;
