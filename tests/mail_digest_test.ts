@@ -22,8 +22,8 @@ async function setEmail(
     {
       ...u!,
       email,
-      emailVerified: verified ? new Date().toISOString() : undefined,
-    } as typeof u & { email: string },
+      emailVerified: verified,
+    },
   );
 }
 

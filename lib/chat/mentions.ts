@@ -9,6 +9,7 @@
  * | `["chat_mention_all", roomId, seq]` | author (the message mentions `@room`) |
  * @module
  */
+import { getUserByUsername } from "../auth/users.ts";
 import { getManyChunked, memberKey, membersPrefix } from "./keys.ts";
 import { MAX_ROOM_MENTION_MEMBERS, mentionCandidates } from "./mention_text.ts";
 import type { Message } from "./protocol.ts";
@@ -38,6 +39,16 @@ export function isRoomAdmin(room: StoredRoom, user: string): boolean {
   return room.visibility !== "direct" && room.createdBy === user;
 }
 
+/** A workspace admin (accounts' `role`) or the room's admin. */
+async function mayMentionAnyRoom(
+  kv: Deno.Kv,
+  room: StoredRoom,
+  user: string,
+): Promise<boolean> {
+  if (isRoomAdmin(room, user)) return true;
+  return (await getUserByUsername(kv, user))?.role === "admin";
+}
+
 /** Counts a room's members, stopping once past `cap`. */
 async function memberCountAbove(
   kv: Deno.Kv,
@@ -57,7 +68,8 @@ async function memberCountAbove(
 /**
  * The mentions of `text` by `author` in `room`: only members count (a
  * non-member's `@name` stays plain text); `@room` only in rooms of at most
- * {@link MAX_ROOM_MENTION_MEMBERS} members unless the author is the room's admin.
+ * {@link MAX_ROOM_MENTION_MEMBERS} members unless the author is the room's
+ * creator or a workspace admin.
  */
 export async function resolveMentions(
   kv: Deno.Kv,
@@ -75,8 +87,8 @@ export async function resolveMentions(
     mentions = names.filter((_, i) => entries[i].versionstamp !== null);
   }
   const mentionsRoom = all &&
-    (isRoomAdmin(room, author) ||
-      !(await memberCountAbove(kv, room.id, MAX_ROOM_MENTION_MEMBERS)));
+    (!(await memberCountAbove(kv, room.id, MAX_ROOM_MENTION_MEMBERS)) ||
+      await mayMentionAnyRoom(kv, room, author));
   return { mentions, mentionsRoom };
 }
 

@@ -1,6 +1,6 @@
 /**
- * Display names for chat (mention autocomplete, notifications, digests):
- * read from the account record when it has one, else the username.
+ * Display names for chat (mention autocomplete, notifications): the
+ * account's display name when it has one (else none: show the username).
  * @module
  */
 import { getUserByUsername } from "../auth/users.ts";
@@ -16,11 +16,8 @@ export async function displayNameOf(
   kv: Deno.Kv,
   username: string,
 ): Promise<string | undefined> {
-  const user = await getUserByUsername(kv, username) as
-    | { displayName?: unknown }
-    | null;
-  const name = user?.displayName;
-  return typeof name === "string" && name.trim() ? name.trim() : undefined;
+  const user = await getUserByUsername(kv, username);
+  return user?.displayName?.trim() || undefined;
 }
 
 /** `usernames` with their display names (at most 500 looked up). */

@@ -96,21 +96,16 @@ export async function tokenUser(
 }
 
 /**
- * The user's verified email address, or null. Reads the account record's
- * `email` and `emailVerified` (set by the accounts' email verification);
- * an address that is not verified is never mailed.
+ * The user's verified email address, or null: an address that is not
+ * verified (or a deactivated account) is never mailed.
  */
 export async function verifiedEmailOf(
   kv: Deno.Kv,
   user: string,
 ): Promise<{ email: string; name?: string } | null> {
-  const u = await getUserByUsername(kv, user) as
-    | { email?: unknown; emailVerified?: unknown; displayName?: unknown }
-    | null;
-  if (!u || typeof u.email !== "string" || !u.email) return null;
-  if (!u.emailVerified) return null;
-  return {
-    email: u.email,
-    name: typeof u.displayName === "string" ? u.displayName : undefined,
-  };
+  const u = await getUserByUsername(kv, user);
+  if (!u || !u.email || u.emailVerified !== true || u.deactivatedAt) {
+    return null;
+  }
+  return { email: u.email, name: u.displayName || undefined };
 }
