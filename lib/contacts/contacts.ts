@@ -15,6 +15,7 @@ import {
   normalizeEmail,
   validateContact,
 } from "./model.ts";
+import { BookWrite, publicContact, type StoredContact } from "./book_write.ts";
 import {
   contactKey,
   emailKey,
@@ -22,7 +23,6 @@ import {
   nameDedupeKey,
   nameKeyKey,
   revKey,
-  stageContact,
 } from "./keys.ts";
 
 export type { Contact, ContactInput } from "./model.ts";
@@ -45,8 +45,18 @@ export async function findContact(
   owner: string,
   id: string,
 ): Promise<Contact | null> {
+  const c = await findStoredContact(kv, owner, id);
+  return c && publicContact(c);
+}
+
+/** The stored record (with its index shard), or null. */
+export async function findStoredContact(
+  kv: Deno.Kv,
+  owner: string,
+  id: string,
+): Promise<StoredContact | null> {
   if (typeof id !== "string" || !id) return null;
-  return (await kv.get<Contact>(contactKey(owner, id))).value;
+  return (await kv.get<StoredContact>(contactKey(owner, id))).value;
 }
 
 /** The contact `id` of `owner`; NotFoundError otherwise. */
@@ -66,7 +76,20 @@ export async function getContacts(
   owner: string,
   ids: string[],
 ): Promise<Contact[]> {
-  const entries = await getManyValues<Contact>(
+  const entries = await getManyValues<StoredContact>(
+    kv,
+    ids.map((id) => contactKey(owner, id)),
+  );
+  return entries.flatMap((e) => (e.value ? [publicContact(e.value)] : []));
+}
+
+/** Stored records by id (with their index shard), skipping missing ones. */
+export async function getStoredContacts(
+  kv: Deno.Kv,
+  owner: string,
+  ids: string[],
+): Promise<StoredContact[]> {
+  const entries = await getManyValues<StoredContact>(
     kv,
     ids.map((id) => contactKey(owner, id)),
   );
@@ -169,7 +192,9 @@ export async function createContact(
     await checkGroups(kv, owner, data.groups);
     await checkEmailsFree(kv, owner, data, null, op);
     const contact = stored(data, id, now, now);
-    stageContact(op, owner, null, contact);
+    const write = new BookWrite(kv, owner);
+    write.change(null, contact);
+    await write.stage(op);
     return [op, contact];
   });
 }
@@ -183,7 +208,7 @@ export async function updateContact(
 ): Promise<Contact> {
   return await commitWithRetry(kv, async () => {
     const { op } = await bookAtomic(kv, owner);
-    const entry = await kv.get<Contact>(contactKey(owner, id));
+    const entry = await kv.get<StoredContact>(contactKey(owner, id));
     if (!entry.value) throw new NotFoundError("No such contact.");
     const before = entry.value;
     const data = validateContact(applyPatch(before, patch));
@@ -191,7 +216,9 @@ export async function updateContact(
     op.check(entry);
     await checkEmailsFree(kv, owner, data, id, op);
     const after = stored(data, id, before.createdAt);
-    stageContact(op, owner, before, after);
+    const write = new BookWrite(kv, owner);
+    write.change(before, after);
+    await write.stage(op);
     return [op, after];
   });
 }
@@ -204,9 +231,11 @@ export async function deleteContact(
 ): Promise<void> {
   await commitWithRetry(kv, async () => {
     const { op } = await bookAtomic(kv, owner);
-    const before = await findContact(kv, owner, id);
+    const before = await findStoredContact(kv, owner, id);
     if (!before) throw new NotFoundError("No such contact.");
-    stageContact(op, owner, before, null);
+    const write = new BookWrite(kv, owner);
+    write.change(before, null);
+    await write.stage(op);
     await dropNameKey(kv, owner, before, op);
     return [op, undefined];
   });

@@ -10,12 +10,16 @@ import { commitWithRetry } from "../kv.ts";
 import { type ImportRow, parseContactsCsv, type RowError } from "./csv.ts";
 import { ensureGroups, validateGroupName } from "./groups.ts";
 import {
+  type BatchLimits,
   BatchTooBig,
   firstProblem,
   type Ready,
+  within,
   writeBatch,
 } from "./import_batch.ts";
-import { contactEntries, fold } from "./keys.ts";
+import { contactEntries, contactTokens, fold } from "./keys.ts";
+import { AtomicSize, KV_LIMITS } from "./kv_size.ts";
+import { partOf } from "./search_index.ts";
 import { validateContact } from "./model.ts";
 import { parseVcards } from "./vcard.ts";
 
@@ -38,6 +42,8 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void | Promise<void>;
   /** Most KV mutations per atomic (KV allows 1000). */
   maxMutations?: number;
+  /** Most bytes per atomic (KV allows 800 KiB). */
+  maxBytes?: number;
 }
 
 /** Accepted import formats. */
@@ -146,28 +152,30 @@ export async function importRows(
     errors: [...parseErrors],
   };
   const ready = await prepare(kv, owner, rows, report.errors);
-  const max = opts.maxMutations ?? 900;
+  // Batches are sized by mutations, bytes and key bytes (KV's limits), with
+  // a margin for what merging with stored contacts adds; a batch that still
+  // does not fit is halved.
+  const limits: BatchLimits = {
+    mutations: opts.maxMutations ?? KV_LIMITS.mutations,
+    bytes: opts.maxBytes ?? KV_LIMITS.mutationBytes,
+    keys: KV_LIMITS.keyBytes,
+  };
+  const target: BatchLimits = {
+    mutations: Math.floor(limits.mutations * 0.9),
+    bytes: Math.floor(limits.bytes * 0.85),
+    keys: Math.floor(limits.keys * 0.85),
+  };
   const total = ready.length;
   let i = 0;
   let shrink = 1;
   while (i < ready.length) {
-    // As many rows as their estimated mutations allow; halved on overflow.
-    let size = 0;
-    for (let budget = max; i + size < ready.length; size++) {
-      budget -= contactEntries(owner, {
-        ...ready[i + size].data,
-        id: "",
-        createdAt: "",
-        updatedAt: "",
-      }).length + 2;
-      if (budget < 0 && size > 0) break;
-    }
+    let size = batchSize(owner, ready, i, target);
     size = Math.max(1, Math.floor(size / shrink));
     const batch = ready.slice(i, i + size);
     try {
       const r = await commitWithRetry(
         kv,
-        () => writeBatch(kv, owner, batch, max),
+        () => writeBatch(kv, owner, batch, limits),
       );
       report.imported += r.imported;
       report.updated += r.updated;
@@ -192,4 +200,34 @@ export async function importRows(
   }
   report.errors.sort((a, b) => a.line - b.line);
   return report;
+}
+
+const ID = "0".repeat(26);
+
+/** How many rows from `from` on fit in `target` (estimated, at least 1). */
+function batchSize(
+  owner: string,
+  ready: Ready[],
+  from: number,
+  target: BatchLimits,
+): number {
+  const size = new AtomicSize();
+  size.set(["contacts_rev", owner], 0);
+  const parts = new Set<string>();
+  let n = 0;
+  for (; from + n < ready.length; n++) {
+    const c = { ...ready[from + n].data, id: ID, createdAt: ID, updatedAt: ID };
+    for (const e of contactEntries(owner, c)) size.set(e.key, e.value);
+    size.bytes += 12; // the record's shard name
+    for (const t of contactTokens(c)) {
+      size.bytes += t.length + ID.length + 2;
+      const p = partOf(t);
+      if (!parts.has(p)) {
+        parts.add(p);
+        size.set(["contact_ix", owner, p, ID, 0], "");
+      }
+    }
+    if (!within(size, target)) return Math.max(1, n);
+  }
+  return n;
 }

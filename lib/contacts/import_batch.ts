@@ -5,15 +5,11 @@
  */
 import type { AppError } from "../errors.ts";
 import { newId } from "../ids.ts";
+import { BookWrite, type StoredContact } from "./book_write.ts";
 import { bookAtomic, getManyValues } from "./contacts.ts";
 import type { ImportReport } from "./import.ts";
-import {
-  contactKey,
-  emailKey,
-  nameDedupeKey,
-  nameKeyKey,
-  stageContact,
-} from "./keys.ts";
+import { contactKey, emailKey, nameDedupeKey, nameKeyKey } from "./keys.ts";
+import type { AtomicSize } from "./kv_size.ts";
 import {
   type Contact,
   type ContactData,
@@ -22,8 +18,15 @@ import {
   validateContact,
 } from "./model.ts";
 
-/** Thrown when a batch needs more mutations than allowed. */
+/** Thrown when a batch needs more than KV allows in one atomic. */
 export class BatchTooBig extends Error {}
+
+/** What one batch may use: mutations, bytes and key bytes. */
+export interface BatchLimits {
+  mutations: number;
+  bytes: number;
+  keys: number;
+}
 
 /** A validated row. */
 export interface Ready {
@@ -89,7 +92,7 @@ export async function writeBatch(
   kv: Deno.Kv,
   owner: string,
   batch: Ready[],
-  max: number,
+  limits: BatchLimits,
 ): Promise<[Deno.AtomicOperation, ImportReport]> {
   const r: ImportReport = { imported: 0, updated: 0, skipped: 0, errors: [] };
   const { op } = await bookAtomic(kv, owner);
@@ -99,12 +102,12 @@ export async function writeBatch(
   const existingIds = [
     ...new Set(hits.flatMap((h) => (h.value ? [h.value] : []))),
   ];
-  const found = await getManyValues<Contact>(
+  const found = await getManyValues<StoredContact>(
     kv,
     existingIds.map((id) => contactKey(owner, id)),
   );
   // Contacts as this batch leaves them, by id; and match keys written so far.
-  const current = new Map(
+  const current = new Map<string, StoredContact>(
     found.flatMap((e) => (e.value ? [[e.value.id, e.value]] : [])),
   );
   const original = new Map(current);
@@ -186,14 +189,26 @@ export async function writeBatch(
     for (const k of matchKeys(owner, after)) idOf.set(JSON.stringify(k), id);
     r.updated++; // every row lands in exactly one of the counts
   }
-  let n = 0;
+  // The batch's contacts share one new index shard.
+  const write = new BookWrite(kv, owner);
+  const shard = newId();
   for (const [id, c] of current) {
     const before = created.has(id) ? null : original.get(id) ?? null;
     if (before === c) continue;
-    n += stageContact(op, owner, before, c);
+    write.change(before, c, shard);
   }
-  if (n > max) {
-    throw new BatchTooBig(`a batch needs ${n} KV mutations (limit ${max})`);
+  const size = await write.stage(op);
+  size.set(["contacts_rev", owner], 0);
+  if (!within(size, limits)) {
+    throw new BatchTooBig(
+      `a batch needs ${size.mutations} KV mutations, ${size.bytes} bytes, ${size.keys} key bytes`,
+    );
   }
   return [op, r];
+}
+
+/** True when `size` fits `limits`. */
+export function within(size: AtomicSize, limits: BatchLimits): boolean {
+  return size.mutations <= limits.mutations && size.bytes <= limits.bytes &&
+    size.keys <= limits.keys;
 }
