@@ -6,7 +6,7 @@
  * @module
  */
 import type { Contact } from "./model.ts";
-import { contactEntries, contactTokens } from "./keys.ts";
+import { contactEntries, contactKey, contactTokens } from "./keys.ts";
 import { AtomicSize } from "./kv_size.ts";
 import {
   decodePiece,
@@ -30,6 +30,8 @@ export function publicContact(c: StoredContact): Contact {
 interface Change {
   before: StoredContact | null;
   after: StoredContact | null;
+  /** Only the record and its tokens (the other keys are in place). */
+  indexOnly?: boolean;
 }
 
 interface PartitionWrite {
@@ -74,6 +76,19 @@ export class BookWrite {
     return stored;
   }
 
+  /**
+   * Indexes a contact stored without a shard (the layout before shards):
+   * writes its record with `_ix` and its tokens into `shard`, a new id.
+   */
+  reindex(c: Contact, shard: string): void {
+    this.#fresh.add(shard);
+    this.#changes.push({
+      before: null,
+      after: { ...c, _ix: shard },
+      indexOnly: true,
+    });
+  }
+
   /** Adds every mutation to `op` (reading index shards it changes). */
   async stage(op: Deno.AtomicOperation): Promise<AtomicSize> {
     const size = new AtomicSize();
@@ -87,8 +102,12 @@ export class BookWrite {
       }
       return p;
     };
-    for (const { before, after } of this.#changes) {
-      this.#stageEntries(op, size, before, after);
+    for (const { before, after, indexOnly } of this.#changes) {
+      if (indexOnly) {
+        const key = contactKey(this.owner, after!.id);
+        op.set(key, after);
+        size.set(key, after);
+      } else this.#stageEntries(op, size, before, after);
       const oldTokens = before?._ix ? contactTokens(before) : [];
       const newTokens = after ? contactTokens(after) : [];
       if (

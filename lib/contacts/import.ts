@@ -6,21 +6,23 @@
  * @module
  */
 import { BadRequestError } from "../errors.ts";
-import { commitWithRetry } from "../kv.ts";
+import { commitWithRetry, retryLocked } from "../kv.ts";
 import { type ImportRow, parseContactsCsv, type RowError } from "./csv.ts";
 import { ensureGroups, validateGroupName } from "./groups.ts";
 import {
   type BatchLimits,
   BatchTooBig,
+  buildBatch,
+  type BuiltBatch,
   firstProblem,
+  type Overlay,
   type Ready,
   within,
-  writeBatch,
 } from "./import_batch.ts";
-import { contactEntries, contactTokens, fold } from "./keys.ts";
+import { contactEntries, contactTokens, fold, revKey } from "./keys.ts";
 import { AtomicSize, KV_LIMITS } from "./kv_size.ts";
 import { partOf } from "./search_index.ts";
-import { validateContact } from "./model.ts";
+import { type ContactData, validateContact } from "./model.ts";
 import { parseVcards } from "./vcard.ts";
 
 /** What an import did (DESIGN.md §9). */
@@ -112,25 +114,23 @@ async function prepare(
   errors: RowError[],
 ): Promise<Ready[]> {
   const names = new Set<string>();
-  const valid: ImportRow[] = [];
+  const valid: Array<{ row: ImportRow; data: ContactData }> = [];
   for (const row of rows) {
     try {
       row.groupNames = row.groupNames.map(validateGroupName);
       row.groupNames.forEach((n) => names.add(n));
-      validateContact({ ...row.contact, groups: row.groupNames });
-      valid.push(row);
+      const data = validateContact({ ...row.contact, groups: row.groupNames });
+      valid.push({ row, data });
     } catch (err) {
       errors.push({ line: row.line, message: firstProblem(err) });
     }
   }
   const ids = await ensureGroups(kv, owner, [...names]);
-  return valid.map((row) => ({
-    line: row.line,
-    data: validateContact({
-      ...row.contact,
-      groups: row.groupNames.map((n) => ids.get(fold(n))!),
-    }),
-  }));
+  // Group names become ids (names folding alike become one group).
+  return valid.map(({ row, data }) => {
+    data.groups = [...new Set(row.groupNames.map((n) => ids.get(fold(n))!))];
+    return { line: row.line, data };
+  });
 }
 
 /**
@@ -166,38 +166,86 @@ export async function importRows(
     keys: Math.floor(limits.keys * 0.85),
   };
   const total = ready.length;
+  // Pipelined: batch N+1 is read, merged and staged while batch N commits;
+  // it then commits only if the book revision is still the one N wrote.
+  let rev = await kv.get<number>(revKey(owner));
+  let inflight: Inflight | null = null;
   let i = 0;
   let shrink = 1;
+  // "ok": committed as built; "redone": committed again from fresh reads
+  // (so a batch built on its overlay must be built again); "failed".
+  const settle = async (): Promise<"ok" | "redone" | "failed"> => {
+    const f = inflight!;
+    inflight = null;
+    let res: Deno.KvCommitResult | Deno.KvCommitError;
+    try {
+      res = await f.commit;
+    } catch (err) {
+      stopAt(report, f.rows[0].line, err);
+      return "failed";
+    }
+    if (res.ok) {
+      rev = { key: rev.key, value: f.rev, versionstamp: res.versionstamp };
+      add(report, f.report);
+      await opts.onProgress?.({ done: f.end, total });
+      return "ok";
+    }
+    // Another write to the book came in between: redo from fresh reads.
+    try {
+      add(
+        report,
+        await commitWithRetry(kv, async () => {
+          const now = await kv.get<number>(revKey(owner));
+          const b = await buildBatch(kv, owner, f.rows, limits);
+          b.op.check(now).set(revKey(owner), (now.value ?? 0) + 1);
+          return [b.op, b.report];
+        }),
+      );
+    } catch (err) {
+      stopAt(report, f.rows[0].line, err);
+      return "failed";
+    }
+    rev = await kv.get<number>(revKey(owner));
+    await opts.onProgress?.({ done: f.end, total });
+    return "redone";
+  };
   while (i < ready.length) {
     let size = batchSize(owner, ready, i, target);
     size = Math.max(1, Math.floor(size / shrink));
     const batch = ready.slice(i, i + size);
+    let built: BuiltBatch;
     try {
-      const r = await commitWithRetry(
-        kv,
-        () => writeBatch(kv, owner, batch, limits),
-      );
-      report.imported += r.imported;
-      report.updated += r.updated;
-      report.skipped += r.skipped;
-      report.errors.push(...r.errors);
-      shrink = 1;
+      built = await buildBatch(kv, owner, batch, limits, inflight?.overlay);
     } catch (err) {
+      if (inflight && (await settle()) === "failed") break;
       if (err instanceof BatchTooBig && size > 1) {
         shrink *= 2;
         continue;
       }
-      report.errors.push({
-        line: batch[0].line,
-        message: `Rows from line ${batch[0].line} on were not saved: ${
-          (err as Error).message
-        }`,
-      });
+      stopAt(report, batch[0].line, err);
       break;
     }
+    if (inflight) {
+      const settled = await settle();
+      if (settled === "failed") break;
+      if (settled === "redone") continue; // build this batch again
+    }
+    const next = (rev.value ?? 0) + 1;
+    built.op.check(rev).set(revKey(owner), next);
+    const commit = retryLocked(() => built.op.commit());
+    built.overlay.committed = commit.catch(() => {});
+    inflight = {
+      commit,
+      rows: batch,
+      end: i + batch.length,
+      rev: next,
+      report: built.report,
+      overlay: built.overlay,
+    };
+    shrink = 1;
     i += batch.length;
-    await opts.onProgress?.({ done: i, total });
   }
+  if (inflight) await settle();
   report.errors.sort((a, b) => a.line - b.line);
   return report;
 }
@@ -230,4 +278,29 @@ function batchSize(
     if (!within(size, target)) return Math.max(1, n);
   }
   return n;
+}
+
+interface Inflight {
+  commit: Promise<Deno.KvCommitResult | Deno.KvCommitError>;
+  rows: Ready[];
+  end: number;
+  rev: number;
+  report: ImportReport;
+  overlay: Overlay;
+}
+
+function add(report: ImportReport, r: ImportReport) {
+  report.imported += r.imported;
+  report.updated += r.updated;
+  report.skipped += r.skipped;
+  report.errors.push(...r.errors);
+}
+
+function stopAt(report: ImportReport, line: number, err: unknown) {
+  report.errors.push({
+    line,
+    message: `Rows from line ${line} on were not saved: ${
+      (err as Error).message
+    }`,
+  });
 }

@@ -18,6 +18,7 @@ export const KV_LIMITS = {
   checks: 10,
 } as const;
 
+// deno-lint-ignore no-control-regex
 const NON_LATIN1 = /[^\u0000-\u00ff]/;
 
 /** Bytes of one string as V8 serialises it (Latin-1 or UTF-16). */
@@ -25,6 +26,7 @@ export function stringBytes(s: string): number {
   return NON_LATIN1.test(s) ? 2 * s.length : s.length;
 }
 
+// deno-lint-ignore no-control-regex
 const ASCII = /^[\u0001-\u007f]*$/;
 const utf8 = new TextEncoder();
 
