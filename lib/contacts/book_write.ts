@@ -15,6 +15,7 @@ import {
   type Partition,
   partOf,
   pieceKey,
+  shardVersionKey,
 } from "./search_index.ts";
 
 /** A contact as stored: `_ix` names the index shard holding its tokens. */
@@ -89,8 +90,16 @@ export class BookWrite {
     });
   }
 
-  /** Adds every mutation to `op` (reading index shards it changes). */
-  async stage(op: Deno.AtomicOperation): Promise<AtomicSize> {
+  /**
+   * Adds every mutation to `op` (reading index shards it changes). Each
+   * shard written in place gets its version bumped; with `checkShards` the
+   * atomic also checks those versions (one check per shard: use it for
+   * one-contact writes, whose atomic does not check the book revision).
+   */
+  async stage(
+    op: Deno.AtomicOperation,
+    opts: { checkShards?: boolean } = {},
+  ): Promise<AtomicSize> {
     const size = new AtomicSize();
     const parts = new Map<string, PartitionWrite>();
     const partition = (part: string, shard: string) => {
@@ -125,9 +134,37 @@ export class BookWrite {
         }
       }
     }
-    await Promise.all(
-      [...parts.values()].map((p) => this.#stagePartition(op, size, p)),
+    const shards = new Set(
+      [...parts.values()].filter((p) => !p.fresh).map((p) => p.shard),
     );
+    // A shard named by its contact's id holds only that contact: when the
+    // contact leaves it, the shard's version goes too.
+    const emptied = new Set(
+      this.#changes.flatMap(({ before, after }) =>
+        before && before._ix === before.id && after?._ix !== before._ix
+          ? [before.id]
+          : []
+      ),
+    );
+    await Promise.all([
+      ...[...parts.values()].map((p) => this.#stagePartition(op, size, p)),
+      ...[...shards].map(async (shard) => {
+        const entry = await this.kv.get<number>(
+          shardVersionKey(this.owner, shard),
+        );
+        if (opts.checkShards) {
+          op.check(entry);
+          size.key(entry.key, false);
+        }
+        if (emptied.has(shard)) {
+          op.delete(entry.key);
+          size.key(entry.key);
+        } else {
+          op.set(entry.key, (entry.value ?? 0) + 1);
+          size.set(entry.key, 0);
+        }
+      }),
+    ]);
     return size;
   }
 

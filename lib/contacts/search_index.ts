@@ -3,6 +3,7 @@
  *
  * ```
  * ["contact_ix", owner, part, shard, n] -> "token\tid id …\ntoken\tid …"
+ * ["contact_ixv", owner, shard]          -> version of the shard (number)
  * ```
  *
  * `part` is a token's first two characters; `shard` is the id of the write
@@ -32,6 +33,16 @@ export const pieceKey = (
   shard: string,
   n: number,
 ): Deno.KvKey => [INDEX, owner, part, shard, n];
+
+/**
+ * Version of a shard, bumped by every write that rewrites its partitions
+ * in place (checked by one-contact writes).
+ */
+export const shardVersionKey = (owner: string, shard: string): Deno.KvKey => [
+  "contact_ixv",
+  owner,
+  shard,
+];
 
 /** One partition of one shard, decoded: token → ids. */
 export type Partition = Map<string, Set<string>>;
