@@ -5,7 +5,7 @@
  * revision. The answer always reports what happened to every row.
  * @module
  */
-import { BadRequestError } from "../errors.ts";
+import { AppError, BadRequestError } from "../errors.ts";
 import { commitWithRetry, retryLocked } from "../kv.ts";
 import { type ImportRow, parseContactsCsv, type RowError } from "./csv.ts";
 import { ensureGroups, validateGroupName } from "./groups.ts";
@@ -16,22 +16,20 @@ import {
   type BuiltBatch,
   firstProblem,
   type Overlay,
-  type Ready,
   within,
 } from "./import_batch.ts";
+import type { BatchReport, ImportReport, Ready } from "./import_types.ts";
 import { contactEntries, contactTokens, fold, revKey } from "./keys.ts";
 import { AtomicSize, KV_LIMITS } from "./kv_size.ts";
 import { partOf } from "./search_index.ts";
-import { type ContactData, validateContact } from "./model.ts";
+import {
+  type ContactData,
+  type ContactInput,
+  validateContact,
+} from "./model.ts";
 import { parseVcards } from "./vcard.ts";
 
-/** What an import did (DESIGN.md §9). */
-export interface ImportReport {
-  imported: number;
-  updated: number;
-  skipped: number;
-  errors: RowError[];
-}
+export type { ImportReport } from "./import_types.ts";
 
 /** Progress after each committed batch. */
 export interface ImportProgress {
@@ -106,18 +104,99 @@ export async function importContacts(
   return await importRows(kv, owner, rows, errors, opts);
 }
 
+/** Fields without which a row is not imported (its identity). */
+const ESSENTIAL = /^(name|email|emails(\.\d+)?)$/;
+
+/** How a field key reads in a warning: "phones.1" → "phone 2". */
+function fieldLabel(key: string): string {
+  const m = /^(phone|email)s?(?:\.(\d+))?$/.exec(key);
+  if (m) return m[2] && m[2] !== "0" ? `${m[1]} ${Number(m[2]) + 1}` : m[1];
+  return key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+}
+
+/**
+ * Validates a row; an invalid optional field (a phone, the birthday, the
+ * website, a too long note, ...) is dropped with a warning instead of
+ * losing the row. Throws for problems with the name or the emails.
+ */
+function salvage(row: ImportRow, warnings: RowError[]): void {
+  const c: ContactInput = row.contact;
+  // Group names are checked on their own; stand-in ids count them here.
+  const groups = row.groupNames.map((_, i) => `g${i}`);
+  for (let tries = 0; tries < 32; tries++) {
+    try {
+      validateContact({ ...c, groups });
+      return;
+    } catch (err) {
+      const fields = (err as AppError).fields;
+      if (!fields || Object.keys(fields).some((k) => ESSENTIAL.test(k))) {
+        throw err;
+      }
+      const dropPhones = new Set<number>();
+      for (const [key, message] of Object.entries(fields)) {
+        const value = dropField(c, key, dropPhones);
+        const shown = value ? ` "${value.slice(0, 60)}"` : "";
+        warnings.push({
+          line: row.line,
+          message: `${fieldLabel(key)}${shown} was not imported: ${message}`,
+        });
+      }
+      if (dropPhones.size && c.phones) {
+        c.phones = c.phones.filter((_, i) => !dropPhones.has(i));
+      }
+    }
+  }
+  throw new BadRequestError("The row could not be read.");
+}
+
+/** Removes one invalid field from `c`; returns its value (for the warning). */
+function dropField(c: ContactInput, key: string, phones: Set<number>) {
+  const m = /^phones?(?:\.(\d+))?$/.exec(key);
+  if (key === "phones") {
+    const extra = c.phones?.slice(8) ?? [];
+    c.phones = c.phones?.slice(0, 8);
+    return extra.length ? `${extra.length} more` : "";
+  }
+  if (key === "groups") return "";
+  if (m) {
+    const i = Number(m[1] ?? 0);
+    phones.add(i);
+    const p = c.phones?.[i];
+    return typeof p === "string" ? p : p?.value ?? c.phone ?? "";
+  }
+  const record = c as Record<string, unknown>;
+  const value = String(record[key] ?? "");
+  delete record[key];
+  return value;
+}
+
 /** Validates rows and resolves group names to ids (creating groups). */
 async function prepare(
   kv: Deno.Kv,
   owner: string,
   rows: ImportRow[],
   errors: RowError[],
+  warnings: RowError[],
 ): Promise<Ready[]> {
   const names = new Set<string>();
   const valid: Array<{ row: ImportRow; data: ContactData }> = [];
   for (const row of rows) {
     try {
-      row.groupNames = row.groupNames.map(validateGroupName);
+      row.groupNames = row.groupNames.filter((n) => {
+        try {
+          validateGroupName(n);
+          return true;
+        } catch (err) {
+          warnings.push({
+            line: row.line,
+            message: `group "${n.slice(0, 60)}" was not imported: ${
+              (err as Error).message
+            }`,
+          });
+          return false;
+        }
+      }).map(validateGroupName);
+      salvage(row, warnings);
       row.groupNames.forEach((n) => names.add(n));
       const data = validateContact({ ...row.contact, groups: row.groupNames });
       valid.push({ row, data });
@@ -150,8 +229,9 @@ export async function importRows(
     updated: 0,
     skipped: 0,
     errors: [...parseErrors],
+    warnings: [],
   };
-  const ready = await prepare(kv, owner, rows, report.errors);
+  const ready = await prepare(kv, owner, rows, report.errors, report.warnings);
   // Batches are sized by mutations, bytes and key bytes (KV's limits), with
   // a margin for what merging with stored contacts adds; a batch that still
   // does not fit is halved.
@@ -247,6 +327,7 @@ export async function importRows(
   }
   if (inflight) await settle();
   report.errors.sort((a, b) => a.line - b.line);
+  report.warnings.sort((a, b) => a.line - b.line);
   return report;
 }
 
@@ -285,11 +366,11 @@ interface Inflight {
   rows: Ready[];
   end: number;
   rev: number;
-  report: ImportReport;
+  report: BatchReport;
   overlay: Overlay;
 }
 
-function add(report: ImportReport, r: ImportReport) {
+function add(report: ImportReport, r: BatchReport) {
   report.imported += r.imported;
   report.updated += r.updated;
   report.skipped += r.skipped;

@@ -7,7 +7,7 @@ import type { AppError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { BookWrite, type StoredContact } from "./book_write.ts";
 import { getManyValues } from "./contacts.ts";
-import type { ImportReport } from "./import.ts";
+import type { BatchReport, Ready } from "./import_types.ts";
 import {
   contactKey,
   emailKey,
@@ -20,9 +20,12 @@ import {
   type Contact,
   type ContactData,
   normalizeEmail,
+  TEXT_FIELDS,
   toInput,
   validateContact,
 } from "./model.ts";
+
+export type { Ready } from "./import_types.ts";
 
 /** Thrown when a batch needs more than KV allows in one atomic. */
 export class BatchTooBig extends Error {}
@@ -34,21 +37,13 @@ export interface BatchLimits {
   keys: number;
 }
 
-/** A validated row. */
-export interface Ready {
-  line: number;
-  data: ContactData;
-}
-
 const same = (a: ContactData, b: ContactData) =>
   JSON.stringify(validateContact(toInput(a))) === JSON.stringify(b);
 
 /** Merges an imported row into an existing contact: new values win, lists unite. */
 function merge(existing: Contact, row: ContactData): ContactData {
   const input = toInput(existing);
-  for (
-    const f of ["givenName", "familyName", "company", "title", "notes"] as const
-  ) {
+  for (const f of TEXT_FIELDS) {
     if (row[f]) input[f] = row[f];
   }
   if (row.name) input.name = row.name;
@@ -110,7 +105,7 @@ export interface Overlay {
 /** A staged batch: its atomic (without the book check), counts, overlay. */
 export interface BuiltBatch {
   op: Deno.AtomicOperation;
-  report: ImportReport;
+  report: BatchReport;
   overlay: Overlay;
 }
 
@@ -127,7 +122,7 @@ export async function buildBatch(
   limits: BatchLimits,
   prev?: Overlay,
 ): Promise<BuiltBatch> {
-  const r: ImportReport = { imported: 0, updated: 0, skipped: 0, errors: [] };
+  const r: BatchReport = { imported: 0, updated: 0, skipped: 0, errors: [] };
   const op = kv.atomic();
   const keys = batch.flatMap((row) => matchKeys(owner, row.data));
   const hits = await getManyValues<string>(kv, keys);
@@ -216,15 +211,7 @@ export async function buildBatch(
     }
     const after: Contact = { ...before, ...data, updatedAt: now };
     if (!data.phone) delete after.phone;
-    for (
-      const f of [
-        "givenName",
-        "familyName",
-        "company",
-        "title",
-        "notes",
-      ] as const
-    ) {
+    for (const f of TEXT_FIELDS) {
       if (!data[f]) delete after[f];
     }
     current.set(id, after);
