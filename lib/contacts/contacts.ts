@@ -79,7 +79,7 @@ export async function getContacts(
 ): Promise<Contact[]> {
   const entries = await getManyValues<StoredContact>(
     kv,
-    ids.map((id) => contactKey(owner, id)),
+    ids.filter(isId).map((id) => contactKey(owner, id)),
   );
   return entries.flatMap((e) => (e.value ? [publicContact(e.value)] : []));
 }
@@ -272,6 +272,7 @@ export async function deleteContact(
   owner: string,
   id: string,
 ): Promise<void> {
+  if (!isId(id)) throw new NotFoundError("No such contact.");
   await commitWithRetry(kv, async () => {
     const { op } = await contactAtomic(kv, owner);
     const entry = await kv.get<StoredContact>(contactKey(owner, id));

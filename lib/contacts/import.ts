@@ -22,11 +22,7 @@ import type { BatchReport, ImportReport, Ready } from "./import_types.ts";
 import { contactEntries, contactTokens, fold, revKey } from "./keys.ts";
 import { AtomicSize, KV_LIMITS } from "./kv_size.ts";
 import { partOf } from "./search_index.ts";
-import {
-  type ContactData,
-  type ContactInput,
-  validateContact,
-} from "./model.ts";
+import { type ContactInput, validateContact } from "./model.ts";
 import { parseVcards } from "./vcard.ts";
 
 export type { ImportReport } from "./import_types.ts";
@@ -179,7 +175,7 @@ async function prepare(
   warnings: RowError[],
 ): Promise<Ready[]> {
   const names = new Set<string>();
-  const valid: Array<{ row: ImportRow; data: ContactData }> = [];
+  const valid: ImportRow[] = [];
   for (const row of rows) {
     try {
       row.groupNames = row.groupNames.filter((n) => {
@@ -198,18 +194,19 @@ async function prepare(
       }).map(validateGroupName);
       salvage(row, warnings);
       row.groupNames.forEach((n) => names.add(n));
-      const data = validateContact({ ...row.contact, groups: row.groupNames });
-      valid.push({ row, data });
+      valid.push(row);
     } catch (err) {
       errors.push({ line: row.line, message: firstProblem(err) });
     }
   }
   const ids = await ensureGroups(kv, owner, [...names]);
-  // Group names become ids (names folding alike become one group).
-  return valid.map(({ row, data }) => {
-    data.groups = [...new Set(row.groupNames.map((n) => ids.get(fold(n))!))];
-    return { line: row.line, data };
-  });
+  return valid.map((row) => ({
+    line: row.line,
+    data: validateContact({
+      ...row.contact,
+      groups: row.groupNames.map((n) => ids.get(fold(n))!),
+    }),
+  }));
 }
 
 /**

@@ -65,7 +65,9 @@ export async function listContacts(
   return await scan(kv, owner, { prefix }, limit, opts, () => true);
 }
 
-const ID_CURSOR = /^[0-9A-Za-z_-]{1,100}$/;
+/** A search cursor: "s." and the last id answered. */
+const ID_CURSOR = /^s\.([0-9A-Za-z_-]{1,64})$/;
+const idCursor = (id: string) => `s.${id}`;
 
 /** The `n` smallest ids above `after`, sorted (without sorting them all). */
 function smallest(ids: Iterable<string>, after: string, n: number): string[] {
@@ -100,10 +102,11 @@ async function search(
   limit: number,
   opts: ListOptions,
 ): Promise<ContactPage> {
-  const after = opts.cursor ?? "";
-  if (after && !ID_CURSOR.test(after)) {
+  const m = opts.cursor ? ID_CURSOR.exec(opts.cursor) : null;
+  if (opts.cursor && !m) {
     throw new BadRequestError("The cursor is not valid.", "invalid_cursor");
   }
+  const after = m?.[1] ?? "";
   const sets = await Promise.all(
     words.map((w) => idsWithPrefix(kv, owner, w.slice(0, MAX_TOKEN))),
   );
@@ -117,7 +120,7 @@ async function search(
     const contacts = await getContacts(kv, owner, ids.slice(0, limit));
     return {
       contacts,
-      cursor: ids.length > limit ? ids[limit - 1] : "",
+      cursor: ids.length > limit ? idCursor(ids[limit - 1]) : "",
     };
   }
   const ids = [...matches].filter((id) => id > after).sort();
@@ -129,14 +132,16 @@ async function search(
     for (const c of await getContacts(kv, owner, chunk)) {
       if (!c.groups.includes(group)) continue;
       if (out.length === limit) {
-        return { contacts: out, cursor: out[limit - 1].id };
+        return { contacts: out, cursor: idCursor(out[limit - 1].id) };
       }
       out.push(c);
     }
     read += chunk.length;
   }
   // Budget spent: a (maybe short) page and a cursor to continue from.
-  if (read < ids.length) return { contacts: out, cursor: ids[read - 1] };
+  if (read < ids.length) {
+    return { contacts: out, cursor: idCursor(ids[read - 1]) };
+  }
   return { contacts: out, cursor: "" };
 }
 
