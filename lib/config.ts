@@ -3,6 +3,7 @@
  * See README.md for the table of variables.
  * @module
  */
+import { isFanoutSpec } from "./fanout/spec.ts";
 
 /** OAuth client credentials for one provider. */
 export interface OAuthClient {
@@ -68,6 +69,10 @@ export interface Config {
   chatBufferBytes: number;
   /** Chat: a socket silent this long is closed with 4000 (CHAT_IDLE_TIMEOUT_MS, default 75 s; clients ping every 30 s). */
   chatIdleTimeoutMs: number;
+  /** Cross-instance doorbell: `broadcast`, `kv-watch` or a `redis://` URL (FANOUT, default broadcast). */
+  fanout: string;
+  /** Chat: how often open sockets re-check their session and room memberships in KV (CHAT_REVALIDATE_MS, default 30 s). */
+  chatRevalidateMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -140,11 +145,26 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     chatSendPerSecond: int(env, "CHAT_SEND_PER_SECOND", 10),
     chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
     chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
+    fanout: fanoutSpec(env.FANOUT),
+    chatRevalidateMs: Math.max(
+      100,
+      int(env, "CHAT_REVALIDATE_MS", 30_000),
+    ),
     loginFailuresPerUser: int(env, "LOGIN_FAILURES_PER_USER", 5),
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),
     oauthStartsPerIp: int(env, "OAUTH_STARTS_PER_IP", 60),
   };
+}
+
+function fanoutSpec(raw: string | undefined): string {
+  const spec = raw?.trim() || "broadcast";
+  if (!isFanoutSpec(spec)) {
+    throw new Error(
+      `FANOUT must be broadcast, kv-watch or a redis:// URL, got "${spec}"`,
+    );
+  }
+  return spec;
 }
 
 /** On Deno Deploy (DENO_DEPLOYMENT_ID set) the platform KV is used. */
