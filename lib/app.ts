@@ -30,6 +30,7 @@ import {
 import { readSessionToken } from "./web/session_cookie.ts";
 import { StaticFiles } from "./web/static_files.ts";
 import { startMailService } from "./mail/service.ts";
+import { migrateContactEmailKeys } from "./contacts/email_key_migration.ts";
 import type { AppDeps, State } from "./web/types.ts";
 
 /** How to get client bundles: build now in memory, or read `_build/`. */
@@ -104,6 +105,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   closers.push(() => bus.close());
   const deps: AppDeps = { kv, config, bus, onClose: (fn) => closers.push(fn) };
 
+  await migrateContactEmailKeys(kv);
   const manifest = await loadManifest(root);
   const build = await clientBuild(
     root,

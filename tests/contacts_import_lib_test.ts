@@ -33,8 +33,8 @@ Deno.test("import: Google CSV (Given Name / Group Membership) with exact counts 
     const ana = (await findContactByEmail(kv, "u1", "ana.lima@example.org"))!;
     assert.equal(ana.name, "Ana Lima");
     assert.deepEqual(ana.emails, [
-      { label: "home", value: "ana@example.com" },
-      { label: "home", value: "ana.lima@example.org" },
+      { label: "Home", value: "ana@example.com" },
+      { label: "Home", value: "ana.lima@example.org" },
     ]);
     assert.equal(ana.company, "Lima & Filhos, Ltda");
     assert.equal(ana.title, "Owner");
@@ -61,7 +61,7 @@ Deno.test("import: Google CSV (First Name / Labels), re-import creates no duplic
     assert.deepEqual(progress.at(-1), { done: 2, total: 2 });
     const fiona = (await findContactByEmail(kv, "u1", "fiona@corp.example"))!;
     assert.equal(fiona.name, "Fiona M. Gallagher");
-    assert.equal(fiona.emails[1].label, "work");
+    assert.equal(fiona.emails[1].label, "Work"); // labels kept as written
     const hana = (await findContactByEmail(kv, "u1", "hana@例え.jp"))!;
     assert.equal(hana.notes, "multi\nline\nnote");
     const again = await importContacts(kv, "u1", text, "csv");
@@ -102,11 +102,12 @@ Deno.test("import: generic ';' CSV with BOM, quoted new lines, and a changed row
       "Jack Brown;JACK@EXAMPLE.COM;;Acme Inc",
     );
     const again = await importContacts(kv, "u1", changed, "csv");
-    // The domain is case-insensitive; the local part is kept as typed.
-    assert.deepEqual([again.imported, again.updated, again.skipped], [1, 0, 2]);
+    // Addresses compare case-insensitively (local part too): the same contact.
+    assert.deepEqual([again.imported, again.updated, again.skipped], [0, 1, 2]);
     const changed2 = text.replace("Acme;", "Acme Inc;");
     const third = await importContacts(kv, "u1", changed2, "csv");
-    assert.deepEqual([third.imported, third.updated, third.skipped], [0, 1, 2]);
+    // Already "Acme Inc" from the case-variant row above: nothing changes.
+    assert.deepEqual([third.imported, third.updated, third.skipped], [0, 0, 3]);
     assert.equal(
       (await findContactByEmail(kv, "u1", "jack@example.com"))!.company,
       "Acme Inc",
@@ -128,7 +129,7 @@ Deno.test("import: vCard 3.0 and 4.0 with folded lines; a bad card is reported b
     assert.equal(mia.company, "Wong Design");
     assert.equal(mia.notes, "Prefers email, not calls");
     assert.equal(mia.familyName, "Wong");
-    assert.equal(mia.emails[0].label, "work");
+    assert.equal(mia.emails[0].label, "WORK"); // as written, INTERNET dropped
     const noah = (await findContactByEmail(kv, "u1", "noah@work.example"))!;
     assert.equal(noah.phone, "+46-8-123-456");
     assert.ok(await findContactByEmail(kv, "u1", "pia@example.com"));
@@ -155,7 +156,7 @@ Deno.test("export: CSV escapes formulas and round-trips into a fresh book; vCard
     )!;
     await createContact(kv, "u1", { name: "Comma Group", groups: [sj.id] });
     const csv = await exportContacts(kv, "u1", "csv");
-    assert.ok(csv.body.startsWith("\uFEFFname,"));
+    assert.ok(csv.body.startsWith("\uFEFFFirst Name,Middle Name,Last Name,"));
     assert.ok(csv.body.includes('"\'=HYPERLINK(""http://x"")"'));
     assert.ok(csv.body.includes(",'+cmd,"));
     assert.ok(csv.body.includes('"\'@SUM(A1)\n-2"'));

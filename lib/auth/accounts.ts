@@ -3,8 +3,9 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import { BadRequestError, TooManyRequestsError } from "../errors.ts";
-import { hit, isLimited, type Limit } from "../rate_limit.ts";
+import { BadRequestError } from "../errors.ts";
+import { type Limit, reserveOrThrow, windowSlot } from "../rate_limit.ts";
+import { loginSucceeded, reserveLoginAttempt } from "./login_throttle.ts";
 import {
   dummyPasswordHash,
   hashPassword,
@@ -18,7 +19,6 @@ import {
   validateUsername,
 } from "./users.ts";
 
-const FIFTEEN_MINUTES = 15 * 60_000;
 const HOUR = 60 * 60_000;
 
 /** Creates an account with a password; limited per IP. */
@@ -31,25 +31,23 @@ export async function signUp(
   const username = validateUsername(input.username);
   const password = validatePassword(input.password);
   const limit: Limit = { max: config.signupsPerIpPerHour, windowMs: HOUR };
-  const limited = await isLimited(kv, "signup_ip", ip, limit);
-  if (limited) {
-    throw new TooManyRequestsError(
-      "Too many sign-ups from your network. Try again later.",
-      limited.retryAfterMs / 1000,
-    );
-  }
-  const user = await createUser(kv, {
+  // Reserved before the work; a failed attempt (name taken) still counts,
+  // so the form cannot be used to probe usernames without limit.
+  await reserveOrThrow(
+    kv,
+    [windowSlot("signup_ip", ip, limit)],
+    "Too many sign-ups from your network.",
+  );
+  return await createUser(kv, {
     username,
     passwordHash: await hashPassword(password),
   });
-  await hit(kv, "signup_ip", ip, limit);
-  return user;
 }
 
 /**
  * Checks a username and password. Unknown user and wrong password give the
- * same error; failures count per username and per IP, and past the limit
- * every attempt answers 429 until the window ends.
+ * same error. Each attempt is reserved first (see login_throttle.ts:
+ * per username+IP, per IP, and a growing per-username delay).
  */
 export async function logIn(
   kv: Deno.Kv,
@@ -67,23 +65,7 @@ export async function logIn(
       "missing_credentials",
     );
   }
-  const perUser: Limit = {
-    max: config.loginFailuresPerUser,
-    windowMs: FIFTEEN_MINUTES,
-  };
-  const perIp: Limit = {
-    max: config.loginFailuresPerIp,
-    windowMs: FIFTEEN_MINUTES,
-  };
-  const userKey = username.slice(0, 64);
-  const limited = (await isLimited(kv, "login_user", userKey, perUser)) ??
-    (await isLimited(kv, "login_ip", ip, perIp));
-  if (limited) {
-    throw new TooManyRequestsError(
-      "Too many failed sign-in attempts. Try again later.",
-      limited.retryAfterMs / 1000,
-    );
-  }
+  const reservation = await reserveLoginAttempt(kv, config, username, ip);
   const user = await getUserByUsername(kv, username);
   const ok = password.length <= 1024 &&
     await verifyPassword(
@@ -91,12 +73,11 @@ export async function logIn(
       user?.passwordHash ?? await dummyPasswordHash(),
     );
   if (!user || !user.passwordHash || !ok) {
-    await hit(kv, "login_user", userKey, perUser);
-    await hit(kv, "login_ip", ip, perIp);
     throw new BadRequestError(
       "Wrong username or password.",
       "invalid_credentials",
     );
   }
+  await loginSucceeded(kv, reservation);
   return user;
 }

@@ -7,6 +7,7 @@
 import { AppError, NotFoundError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { commitWithRetry } from "../kv.ts";
+import { isId } from "../params.ts";
 import {
   applyPatch,
   type Contact,
@@ -45,7 +46,7 @@ export async function findContact(
   owner: string,
   id: string,
 ): Promise<Contact | null> {
-  if (typeof id !== "string" || !id) return null;
+  if (!isId(id)) return null; // cannot exist (and may be too long for KV)
   return (await kv.get<Contact>(contactKey(owner, id))).value;
 }
 
@@ -68,7 +69,7 @@ export async function getContacts(
 ): Promise<Contact[]> {
   const entries = await getManyValues<Contact>(
     kv,
-    ids.map((id) => contactKey(owner, id)),
+    ids.filter(isId).map((id) => contactKey(owner, id)),
   );
   return entries.flatMap((e) => (e.value ? [e.value] : []));
 }
@@ -155,20 +156,46 @@ export async function bookAtomic(
   };
 }
 
+/** Options of {@link createContact}. */
+export interface CreateOptions {
+  /**
+   * Restore a deleted contact under its old id (undo): the id must be free
+   * (409 `exists` otherwise) and groups deleted meanwhile are dropped.
+   */
+  restoreId?: string;
+  /** The restored contact's original creation time. */
+  createdAt?: string;
+}
+
 /** Creates a contact. 400 with field errors; 409 when an email is taken. */
 export async function createContact(
   kv: Deno.Kv,
   owner: string,
   input: ContactInput,
+  opts: CreateOptions = {},
 ): Promise<Contact> {
   const data = validateContact(input);
-  const id = newId();
+  if (opts.restoreId !== undefined && !isId(opts.restoreId)) {
+    throw new AppError(400, "invalid_contact", "Not a valid contact id.");
+  }
+  const id = opts.restoreId ?? newId();
   const now = new Date().toISOString();
+  const createdAt = opts.createdAt && !isNaN(Date.parse(opts.createdAt))
+    ? new Date(opts.createdAt).toISOString()
+    : now;
   return await commitWithRetry(kv, async () => {
     const { op } = await bookAtomic(kv, owner);
-    await checkGroups(kv, owner, data.groups);
+    const had = opts.restoreId ? data.groups : [];
+    data.groups = await checkGroups(kv, owner, data.groups, had);
+    if (opts.restoreId) {
+      const existing = await kv.get(contactKey(owner, id));
+      if (existing.value) {
+        throw new AppError(409, "exists", "This contact exists already.");
+      }
+      op.check(existing);
+    }
     await checkEmailsFree(kv, owner, data, null, op);
-    const contact = stored(data, id, now, now);
+    const contact = stored(data, id, createdAt, now);
     stageContact(op, owner, null, contact);
     return [op, contact];
   });
@@ -181,6 +208,7 @@ export async function updateContact(
   id: string,
   patch: ContactInput,
 ): Promise<Contact> {
+  if (!isId(id)) throw new NotFoundError("No such contact.");
   return await commitWithRetry(kv, async () => {
     const { op } = await bookAtomic(kv, owner);
     const entry = await kv.get<Contact>(contactKey(owner, id));

@@ -4,7 +4,7 @@
  * @module
  */
 import PapaParse from "papaparse";
-import type { ContactInput, ExportableContact, LabeledValue } from "./model.ts";
+import type { ContactInput, LabeledValue } from "./model.ts";
 import { type CsvLayout, detectLayout, headerField } from "./csv_headers.ts";
 
 export { type CsvLayout, headerField } from "./csv_headers.ts";
@@ -59,16 +59,31 @@ function guessDelimiter(firstLine: string): string {
   return counts[0][1] as number > 1 ? counts[0][0] as string : ",";
 }
 
-const FORMULA = /^'*[=+\-@\t\r]/;
+/**
+ * Characters that make a spreadsheet read a cell as a formula: `=` `+` `-`
+ * `@`, tab, CR, and their full-width (U+FF1D ＝, U+FF0B ＋, U+FF0D －,
+ * U+FF20 ＠) and small (U+FE66 ﹦, U+FE62 ﹢, U+FE63 ﹣, U+FE6B ﹫) forms,
+ * which some spreadsheets fold to the ASCII ones.
+ */
+const FORMULA =
+  /^'*[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20\uFE66\uFE62\uFE63\uFE6B]/;
+/** Digits, spaces and `+ - ( ) .` only (a phone number): never a formula. */
+const NUMBER_LIKE = /^[0-9 +\-().]*[0-9][0-9 +\-().]*$/;
 
-/** Undoes our export's formula escaping: `'=1+1` → `=1+1`. */
+/**
+ * Undoes our export's formula escaping: `'=1+1` → `=1+1` (also a phone an
+ * older export escaped: `'+1 415` → `+1 415`).
+ */
 export function unescapeCell(v: string): string {
   return v.startsWith("'") && FORMULA.test(v.slice(1)) ? v.slice(1) : v;
 }
 
-/** Escapes a cell a spreadsheet would run as a formula with a leading `'`. */
+/**
+ * Escapes a cell a spreadsheet would run as a formula with a leading `'`;
+ * a phone-like value (`+1 415-555-1035`) is left as it is.
+ */
 export function escapeCell(v: string): string {
-  return FORMULA.test(v) ? `'${v}` : v;
+  return FORMULA.test(v) && !NUMBER_LIKE.test(v) ? `'${v}` : v;
 }
 
 /** Splits a multi-value cell: Google's ` ::: `, else `;`/`,`/`|` for groups. */
@@ -87,18 +102,42 @@ function groupName(v: string): string {
   return v.replace(/^\* ?/, "").trim();
 }
 
+/** A label as written, without Google's primary marker (`* Home` → `Home`). */
 function labelOf(v: string): string {
-  return v.replace(/^\* ?/, "").trim().toLowerCase();
+  return v.replace(/^\* ?/, "").trim();
+}
+
+/** Numbered value and label columns of one kind (emails or phones). */
+type Slots = Map<number, { values: string[]; labels: string[] }>;
+
+function slot(slots: Slots, n: number) {
+  let s = slots.get(n);
+  if (!s) slots.set(n, s = { values: [], labels: [] });
+  return s;
+}
+
+/**
+ * Pairs values with labels (Google writes `* Home ::: Other` beside
+ * `a@x ::: b@y`); the value whose label has a `*` comes first.
+ */
+function collect(slots: Slots): LabeledValue[] {
+  const out: Array<LabeledValue & { primary: boolean }> = [];
+  for (const n of [...slots.keys()].sort((a, b) => a - b)) {
+    const { values, labels } = slots.get(n)!;
+    values.forEach((value, j) => {
+      const raw = labels[j] ?? (labels.length === 1 ? labels[0] : "");
+      out.push({ label: labelOf(raw), value, primary: /^\*/.test(raw) });
+    });
+  }
+  const first = out.findIndex((x) => x.primary);
+  if (first > 0) out.unshift(...out.splice(first, 1));
+  return out.map(({ label, value }) => ({ label, value }));
 }
 
 function buildRow(cells: string[], mapping: string[], line: number): ImportRow {
   const c: ContactInput & { middleName?: string } = {};
   const groupNames: string[] = [];
-  const lists: Record<"emails" | "phones", Map<number, LabeledValue[]>> = {
-    emails: new Map(),
-    phones: new Map(),
-  };
-  const labels: Record<"emails" | "phones", Map<number, string>> = {
+  const lists: Record<"emails" | "phones", Slots> = {
     emails: new Map(),
     phones: new Map(),
   };
@@ -107,31 +146,18 @@ function buildRow(cells: string[], mapping: string[], line: number): ImportRow {
     if (!field || !raw) return;
     const m = /^(emails|phones)\.(\d+)\.(value|label)$/.exec(field);
     if (m) {
-      const kind = m[1] as "emails" | "phones";
-      if (m[3] === "label") labels[kind].set(Number(m[2]), labelOf(raw));
-      else {
-        lists[kind].set(
-          Number(m[2]),
-          splitValues(raw, false).map((value) => ({ label: "", value })),
-        );
-      }
+      const s = slot(lists[m[1] as "emails" | "phones"], Number(m[2]));
+      if (m[3] === "label") s.labels = splitValues(raw, false);
+      else s.values = splitValues(raw, false);
     } else if (field === "groups") {
       groupNames.push(...splitValues(raw, true).map(groupName).filter(Boolean));
     } else if (field === "email" || field === "phone") {
-      const kind = field === "email" ? "emails" : "phones";
-      lists[kind].set(
-        0,
-        splitValues(raw, false).map((value) => ({ label: "", value })),
-      );
+      slot(lists[field === "email" ? "emails" : "phones"], 0).values =
+        splitValues(raw, false);
     } else (c as Record<string, string>)[field] = raw;
   });
   for (const kind of ["emails", "phones"] as const) {
-    const out: LabeledValue[] = [];
-    for (const n of [...lists[kind].keys()].sort((a, b) => a - b)) {
-      for (const v of lists[kind].get(n)!) {
-        out.push({ label: labels[kind].get(n) ?? "", value: v.value });
-      }
-    }
+    const out = collect(lists[kind]);
     if (out.length) c[kind] = out;
   }
   if (c.middleName) {
@@ -183,7 +209,9 @@ export function parseContactsCsv(input: string): CsvParse {
         return;
       }
       const extra = cells.slice(headers.length).filter((c) => c.trim());
-      if (extra.length) {
+      // Trailing empty header cells ("name,email,") need no field.
+      const needed = headers.findLastIndex((h) => h) + 1;
+      if (extra.length || cells.length < needed) {
         errors.push({
           line: rowLine,
           message:
@@ -205,54 +233,7 @@ export function parseContactsCsv(input: string): CsvParse {
   };
 }
 
-/**
- * Joins group names with ` ::: `; a single name containing `;` `,` or `|`
- * gets a trailing ` ::: ` so the importer does not split it.
- */
-function joinGroups(names: string[]): string {
-  const s = names.join(" ::: ");
-  return names.length === 1 && /[;,|]/.test(s) ? `${s} :::` : s;
-}
-
-/** Export columns: our generic header plus Google-style numbered values. */
-export function contactsToCsv(
-  contacts: ExportableContact[],
-  groupNames: Map<string, string>,
-): string {
-  const maxE = Math.max(1, ...contacts.map((c) => c.emails.length));
-  const maxP = Math.max(1, ...contacts.map((c) => c.phones.length));
-  const head = [
-    "name",
-    "given name",
-    "family name",
-    "company",
-    "title",
-    "notes",
-    "groups",
-  ];
-  for (let i = 1; i <= maxE; i++) {
-    head.push(`E-mail ${i} - Label`, `E-mail ${i} - Value`);
-  }
-  for (let i = 1; i <= maxP; i++) {
-    head.push(`Phone ${i} - Label`, `Phone ${i} - Value`);
-  }
-  const data = contacts.map((c) => {
-    const row = [
-      c.name,
-      c.givenName ?? "",
-      c.familyName ?? "",
-      c.company ?? "",
-      c.title ?? "",
-      c.notes ?? "",
-      joinGroups(c.groups.map((g) => groupNames.get(g) ?? "").filter(Boolean)),
-    ];
-    for (let i = 0; i < maxE; i++) {
-      row.push(c.emails[i]?.label ?? "", c.emails[i]?.value ?? "");
-    }
-    for (let i = 0; i < maxP; i++) {
-      row.push(c.phones[i]?.label ?? "", c.phones[i]?.value ?? "");
-    }
-    return row.map(escapeCell);
-  });
-  return "\uFEFF" + Papa.unparse([head, ...data], { newline: "\r\n" }) + "\r\n";
+/** Writes rows as RFC 4180 CSV (CRLF, quotes doubled where needed). */
+export function unparseCsv(rows: string[][]): string {
+  return Papa.unparse(rows, { newline: "\r\n" });
 }

@@ -11,6 +11,7 @@ const FIELDS: Record<string, string> = {
   "name": "name",
   "full name": "name",
   "display name": "name",
+  "file as": "name",
   "first name": "givenName",
   "given name": "givenName",
   "given_name": "givenName",
@@ -49,6 +50,20 @@ const FIELDS: Record<string, string> = {
   "categories": "groups",
   "labels": "groups",
   "group membership": "groups",
+  "nickname": "nickname",
+  "nick name": "nickname",
+  "birthday": "birthday",
+  "birth date": "birthday",
+  "date of birth": "birthday",
+  "address": "address",
+  "postal address": "address",
+  "home address": "address",
+  "address 1 - formatted": "address",
+  "website": "website",
+  "web site": "website",
+  "web page": "website",
+  "url": "website",
+  "website 1 - value": "website",
 };
 
 /** Maps one header to a field: `email`, `emails.2.value`, `phones.1.label`... */

@@ -4,7 +4,7 @@
  * @module
  */
 import { getContacts } from "./contacts.ts";
-import { contactsToCsv } from "./csv.ts";
+import { contactsToCsv } from "./csv_export.ts";
 import { listGroups } from "./groups.ts";
 import type { Contact } from "./model.ts";
 import { contactToVcard } from "./vcard.ts";

@@ -6,6 +6,7 @@
 import { AppError, BadRequestError, NotFoundError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { commitWithRetry, listValues } from "../kv.ts";
+import { isId } from "../params.ts";
 import { bookAtomic, getContacts } from "./contacts.ts";
 import { fold, groupKey, groupNameKey, stageContact } from "./keys.ts";
 import { type Contact, type Group, LIMITS } from "./model.ts";
@@ -46,7 +47,7 @@ export async function getGroup(
   owner: string,
   id: string,
 ): Promise<Group> {
-  const g = typeof id === "string" && id
+  const g = isId(id) // a malformed id cannot exist (nor fit in a KV key)
     ? (await kv.get<Group>(groupKey(owner, id))).value
     : null;
   if (!g) throw new NotFoundError("No such group.");

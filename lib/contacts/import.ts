@@ -5,27 +5,17 @@
  * revision. The answer always reports what happened to every row.
  * @module
  */
-import { BadRequestError } from "../errors.ts";
+import { AppError, BadRequestError } from "../errors.ts";
 import { commitWithRetry } from "../kv.ts";
 import { type ImportRow, parseContactsCsv, type RowError } from "./csv.ts";
 import { ensureGroups, validateGroupName } from "./groups.ts";
-import {
-  BatchTooBig,
-  firstProblem,
-  type Ready,
-  writeBatch,
-} from "./import_batch.ts";
+import { BatchTooBig, firstProblem, writeBatch } from "./import_batch.ts";
+import type { ImportReport, Ready } from "./import_types.ts";
 import { contactEntries, fold } from "./keys.ts";
-import { validateContact } from "./model.ts";
+import { type ContactInput, validateContact } from "./model.ts";
 import { parseVcards } from "./vcard.ts";
 
-/** What an import did (DESIGN.md §9). */
-export interface ImportReport {
-  imported: number;
-  updated: number;
-  skipped: number;
-  errors: RowError[];
-}
+export type { ImportReport } from "./import_types.ts";
 
 /** Progress after each committed batch. */
 export interface ImportProgress {
@@ -98,20 +88,100 @@ export async function importContacts(
   return await importRows(kv, owner, rows, errors, opts);
 }
 
+/** Fields without which a row is not imported (its identity). */
+const ESSENTIAL = /^(name|email|emails(\.\d+)?)$/;
+
+/** How a field key reads in a warning: "phones.1" → "phone 2". */
+function fieldLabel(key: string): string {
+  const m = /^(phone|email)s?(?:\.(\d+))?$/.exec(key);
+  if (m) return m[2] && m[2] !== "0" ? `${m[1]} ${Number(m[2]) + 1}` : m[1];
+  return key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+}
+
+/**
+ * Validates a row; an invalid optional field (a phone, the birthday, the
+ * website, a too long note, ...) is dropped with a warning instead of
+ * losing the row. Throws for problems with the name or the emails.
+ */
+function salvage(row: ImportRow, warnings: RowError[]): void {
+  const c: ContactInput = row.contact;
+  // Group names are checked on their own; stand-in ids count them here.
+  const groups = row.groupNames.map((_, i) => `g${i}`);
+  for (let tries = 0; tries < 32; tries++) {
+    try {
+      validateContact({ ...c, groups });
+      return;
+    } catch (err) {
+      const fields = (err as AppError).fields;
+      if (!fields || Object.keys(fields).some((k) => ESSENTIAL.test(k))) {
+        throw err;
+      }
+      const dropPhones = new Set<number>();
+      for (const [key, message] of Object.entries(fields)) {
+        const value = dropField(c, key, dropPhones);
+        const shown = value ? ` "${value.slice(0, 60)}"` : "";
+        warnings.push({
+          line: row.line,
+          message: `${fieldLabel(key)}${shown} was not imported: ${message}`,
+        });
+      }
+      if (dropPhones.size && c.phones) {
+        c.phones = c.phones.filter((_, i) => !dropPhones.has(i));
+      }
+    }
+  }
+  throw new BadRequestError("The row could not be read.");
+}
+
+/** Removes one invalid field from `c`; returns its value (for the warning). */
+function dropField(c: ContactInput, key: string, phones: Set<number>) {
+  const m = /^phones?(?:\.(\d+))?$/.exec(key);
+  if (key === "phones") {
+    const extra = c.phones?.slice(8) ?? [];
+    c.phones = c.phones?.slice(0, 8);
+    return extra.length ? `${extra.length} more` : "";
+  }
+  if (key === "groups") return "";
+  if (m) {
+    const i = Number(m[1] ?? 0);
+    phones.add(i);
+    const p = c.phones?.[i];
+    return typeof p === "string" ? p : p?.value ?? c.phone ?? "";
+  }
+  const record = c as Record<string, unknown>;
+  const value = String(record[key] ?? "");
+  delete record[key];
+  return value;
+}
+
 /** Validates rows and resolves group names to ids (creating groups). */
 async function prepare(
   kv: Deno.Kv,
   owner: string,
   rows: ImportRow[],
   errors: RowError[],
+  warnings: RowError[],
 ): Promise<Ready[]> {
   const names = new Set<string>();
   const valid: ImportRow[] = [];
   for (const row of rows) {
     try {
-      row.groupNames = row.groupNames.map(validateGroupName);
+      row.groupNames = row.groupNames.filter((n) => {
+        try {
+          validateGroupName(n);
+          return true;
+        } catch (err) {
+          warnings.push({
+            line: row.line,
+            message: `group "${n.slice(0, 60)}" was not imported: ${
+              (err as Error).message
+            }`,
+          });
+          return false;
+        }
+      }).map(validateGroupName);
+      salvage(row, warnings);
       row.groupNames.forEach((n) => names.add(n));
-      validateContact({ ...row.contact, groups: row.groupNames });
       valid.push(row);
     } catch (err) {
       errors.push({ line: row.line, message: firstProblem(err) });
@@ -144,8 +214,9 @@ export async function importRows(
     updated: 0,
     skipped: 0,
     errors: [...parseErrors],
+    warnings: [],
   };
-  const ready = await prepare(kv, owner, rows, report.errors);
+  const ready = await prepare(kv, owner, rows, report.errors, report.warnings);
   const max = opts.maxMutations ?? 900;
   const total = ready.length;
   let i = 0;
@@ -191,5 +262,6 @@ export async function importRows(
     await opts.onProgress?.({ done: i, total });
   }
   report.errors.sort((a, b) => a.line - b.line);
+  report.warnings.sort((a, b) => a.line - b.line);
   return report;
 }

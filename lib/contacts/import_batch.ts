@@ -6,7 +6,7 @@
 import type { AppError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { bookAtomic, getManyValues } from "./contacts.ts";
-import type { ImportReport } from "./import.ts";
+import type { BatchReport, Ready } from "./import_types.ts";
 import {
   contactKey,
   emailKey,
@@ -18,18 +18,15 @@ import {
   type Contact,
   type ContactData,
   normalizeEmail,
+  TEXT_FIELDS,
   toInput,
   validateContact,
 } from "./model.ts";
 
+export type { Ready } from "./import_types.ts";
+
 /** Thrown when a batch needs more mutations than allowed. */
 export class BatchTooBig extends Error {}
-
-/** A validated row. */
-export interface Ready {
-  line: number;
-  data: ContactData;
-}
 
 const same = (a: ContactData, b: ContactData) =>
   JSON.stringify(validateContact(toInput(a))) === JSON.stringify(b);
@@ -37,9 +34,7 @@ const same = (a: ContactData, b: ContactData) =>
 /** Merges an imported row into an existing contact: new values win, lists unite. */
 function merge(existing: Contact, row: ContactData): ContactData {
   const input = toInput(existing);
-  for (
-    const f of ["givenName", "familyName", "company", "title", "notes"] as const
-  ) {
+  for (const f of TEXT_FIELDS) {
     if (row[f]) input[f] = row[f];
   }
   if (row.name) input.name = row.name;
@@ -90,8 +85,8 @@ export async function writeBatch(
   owner: string,
   batch: Ready[],
   max: number,
-): Promise<[Deno.AtomicOperation, ImportReport]> {
-  const r: ImportReport = { imported: 0, updated: 0, skipped: 0, errors: [] };
+): Promise<[Deno.AtomicOperation, BatchReport]> {
+  const r: BatchReport = { imported: 0, updated: 0, skipped: 0, errors: [] };
   const { op } = await bookAtomic(kv, owner);
   const keys = batch.flatMap((row) => matchKeys(owner, row.data));
   const hits = await getManyValues<string>(kv, keys);
@@ -171,15 +166,7 @@ export async function writeBatch(
     }
     const after: Contact = { ...before, ...data, updatedAt: now };
     if (!data.phone) delete after.phone;
-    for (
-      const f of [
-        "givenName",
-        "familyName",
-        "company",
-        "title",
-        "notes",
-      ] as const
-    ) {
+    for (const f of TEXT_FIELDS) {
       if (!data[f]) delete after[f];
     }
     current.set(id, after);

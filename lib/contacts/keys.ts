@@ -60,7 +60,7 @@ export function tokenize(s: string): string[] {
   );
 }
 
-/** The searchable tokens of a contact: name, emails, company, phones. */
+/** The searchable tokens of a contact: name, nickname, emails, company, phones. */
 export function contactTokens(
   c: Omit<Contact, "id" | "createdAt" | "updatedAt">,
 ): string[] {
@@ -69,6 +69,7 @@ export function contactTokens(
   add(c.name);
   add(c.givenName);
   add(c.familyName);
+  add(c.nickname);
   c.emails.forEach((e) => add(e.value));
   add(c.company);
   for (const p of c.phones) {

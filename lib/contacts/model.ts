@@ -4,6 +4,7 @@
  * @module
  */
 import { BadRequestError } from "../errors.ts";
+import { isId } from "../params.ts";
 import { EMAIL_LIMITS, emailProblem, normalizeEmail } from "./email.ts";
 
 export {
@@ -35,6 +36,13 @@ export interface Contact {
   company?: string;
   title?: string;
   notes?: string;
+  nickname?: string;
+  /** `YYYY-MM-DD`, or `--MM-DD` without a year (vCard / Google style). */
+  birthday?: string;
+  /** A postal address as one text (may have new lines). */
+  address?: string;
+  /** A web address as typed (`example.com` or `https://...`). */
+  website?: string;
   /** Ids of the owner's groups this contact is in. */
   groups: string[];
   createdAt: string;
@@ -53,6 +61,10 @@ export type ExportableContact =
     | "company"
     | "title"
     | "notes"
+    | "nickname"
+    | "birthday"
+    | "address"
+    | "website"
     | "groups"
   >
   & Partial<Pick<Contact, "id" | "updatedAt">>;
@@ -80,7 +92,55 @@ export interface ContactInput {
   company?: string;
   title?: string;
   notes?: string;
+  nickname?: string;
+  birthday?: string;
+  address?: string;
+  website?: string;
   groups?: string[];
+}
+
+/** The optional single-text fields of a contact (cleared by "" or null). */
+export const TEXT_FIELDS = [
+  "givenName",
+  "familyName",
+  "company",
+  "title",
+  "notes",
+  "nickname",
+  "birthday",
+  "address",
+  "website",
+] as const;
+
+/** One of {@link TEXT_FIELDS}. */
+export type TextField = typeof TEXT_FIELDS[number];
+
+/** True for `YYYY-MM-DD` (a real date) or `--MM-DD` (no year). */
+export function isBirthday(v: string): boolean {
+  const m = /^(\d{4}|-)-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const year = m[1] === "-" ? 2000 : Number(m[1]); // 2000: Feb 29 allowed
+  const d = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCMonth() === Number(m[2]) - 1 &&
+    d.getUTCDate() === Number(m[3]) && year >= 1000;
+}
+
+/** True for an http(s) address, with or without the scheme. */
+export function isWebsite(v: string): boolean {
+  if (/\s/.test(v)) return false;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(v) ? v : `https://${v}`;
+  try {
+    const u = new URL(withScheme);
+    return (u.protocol === "https:" || u.protocol === "http:") &&
+      u.hostname.includes(".");
+  } catch {
+    return false;
+  }
+}
+
+/** A link target for a stored website (adds `https://` when missing). */
+export function websiteHref(v: string): string {
+  return /^https?:\/\//i.test(v) ? v : `https://${v}`;
 }
 
 /** Every limit on a contact, explicit (and tested). */
@@ -89,6 +149,9 @@ export const LIMITS = {
   company: 200,
   title: 200,
   notes: 10_000,
+  nickname: 200,
+  address: 1_000,
+  website: 500,
   label: 40,
   phone: 64,
   /** At most 8 emails: with the book and record checks that is 10 KV checks. */
@@ -204,11 +267,21 @@ export function validateContact(input: ContactInput): ContactData {
   const company = text(input.company, "company", LIMITS.company, errors);
   const title = text(input.title, "title", LIMITS.title, errors);
   const notes = text(input.notes, "notes", LIMITS.notes, errors, true);
+  const nickname = text(input.nickname, "nickname", LIMITS.nickname, errors);
+  const birthday = text(input.birthday, "birthday", 20, errors);
+  if (birthday && !errors.birthday && !isBirthday(birthday)) {
+    errors.birthday = "Use YYYY-MM-DD, or --MM-DD without a year.";
+  }
+  const address = text(input.address, "address", LIMITS.address, errors, true);
+  const website = text(input.website, "website", LIMITS.website, errors);
+  if (website && !errors.website && !isWebsite(website)) {
+    errors.website = "Not a web address (example.com or https://...).";
+  }
   let groups: string[] = [];
   if (input.groups !== undefined && input.groups !== null) {
     if (
       !Array.isArray(input.groups) ||
-      input.groups.some((g) => typeof g !== "string")
+      input.groups.some((g) => !isId(g))
     ) errors.groups = "Must be a list of group ids.";
     else groups = [...new Set(input.groups)];
     if (groups.length > LIMITS.groups) {
@@ -243,6 +316,10 @@ export function validateContact(input: ContactInput): ContactData {
   if (company) data.company = company;
   if (title) data.title = title;
   if (notes) data.notes = notes;
+  if (nickname) data.nickname = nickname;
+  if (birthday) data.birthday = birthday;
+  if (address) data.address = address;
+  if (website) data.website = website;
   return data;
 }
 
@@ -257,6 +334,10 @@ export function toInput(c: ContactData): ContactInput {
     company: c.company,
     title: c.title,
     notes: c.notes,
+    nickname: c.nickname,
+    birthday: c.birthday,
+    address: c.address,
+    website: c.website,
     groups: [...c.groups],
   };
 }
@@ -274,16 +355,7 @@ export function applyPatch(
     throw new BadRequestError("A contact must be a JSON object.", "invalid");
   }
   const next = toInput(current);
-  for (
-    const f of [
-      "name",
-      "givenName",
-      "familyName",
-      "company",
-      "title",
-      "notes",
-    ] as const
-  ) {
+  for (const f of ["name", ...TEXT_FIELDS] as const) {
     if (f in patch) next[f] = patch[f] ?? undefined;
   }
   if ("name" in patch && !patch.name) {

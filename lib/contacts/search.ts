@@ -10,6 +10,7 @@
  * @module
  */
 import { BadRequestError } from "../errors.ts";
+import { parseLimit } from "../params.ts";
 import { getContacts } from "./contacts.ts";
 import { getGroup } from "./groups.ts";
 import { contactTokens, MAX_TOKEN, tokenize } from "./keys.ts";
@@ -37,17 +38,8 @@ export interface ContactPage {
 /** Largest page size. */
 export const MAX_LIMIT = 200;
 
-function pageSize(limit: unknown): number {
-  if (limit === undefined || limit === null || limit === "") return 50;
-  const n = Number(limit);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) {
-    throw new BadRequestError(
-      `limit must be an integer from 1 to ${MAX_LIMIT}.`,
-      "invalid_limit",
-      { limit: `1 to ${MAX_LIMIT}` },
-    );
-  }
-  return n;
+function pageSize(limit: number | string | undefined): number {
+  return parseLimit(limit, { fallback: 50, max: MAX_LIMIT });
 }
 
 /**

@@ -15,13 +15,34 @@ export interface VcardParse {
 
 const SKIP_TYPES = new Set(["internet", "pref", "voice", "x400"]);
 
+/** The TYPE values as written, without technical ones ("Mobile, private"). */
 function labelOf(prop: ICAL.Property): string {
   const t = prop.getParameter("type");
   const list = (Array.isArray(t) ? t : t ? [t] : [])
     .flatMap((x) => String(x).split(","))
-    .map((x) => x.trim().toLowerCase())
-    .filter((x) => x && !SKIP_TYPES.has(x));
-  return list[0] ?? "";
+    .map((x) => x.trim())
+    .filter((x) => x && !SKIP_TYPES.has(x.toLowerCase()));
+  return list.join(", ");
+}
+
+/** BDAY as `YYYY-MM-DD` or `--MM-DD` (3.0 and 4.0 forms, time dropped). */
+function birthdayOf(v: string): string {
+  const s = v.trim();
+  let m = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(s);
+  if (m) return `${m[1]}-${m[2]}-${m[3]}`;
+  m = /^--(\d{2})-?(\d{2})$/.exec(s);
+  return m ? `--${m[1]}-${m[2]}` : s;
+}
+
+/** An ADR value (post box; extended; street; city; region; code; country). */
+function addressOf(prop: ICAL.Property): string {
+  const label = prop.getParameter("label");
+  if (typeof label === "string" && label.trim()) return label.trim();
+  const v = prop.getFirstValue();
+  const parts = (Array.isArray(v) ? v : [v]).map(str);
+  const [box, ext, street, city, region, code, country] = parts;
+  const cityLine = [code, city, region].filter(Boolean).join(" ");
+  return [box, ext, street, cityLine, country].filter(Boolean).join("\n");
 }
 
 function str(v: unknown): string {
@@ -60,6 +81,17 @@ function fromCard(card: ICAL.Component): Omit<ImportRow, "line"> {
   const note = card.getAllProperties("note").map((p) => str(p.getFirstValue()))
     .filter(Boolean).join("\n");
   if (note) c.notes = note;
+  const nickname = str(card.getFirstPropertyValue("nickname"));
+  if (nickname) c.nickname = nickname;
+  const bday = card.getFirstProperty("bday");
+  if (bday) {
+    const raw = bday.toJSON()[3];
+    if (str(raw)) c.birthday = birthdayOf(str(raw));
+  }
+  const adr = card.getFirstProperty("adr");
+  if (adr && addressOf(adr)) c.address = addressOf(adr);
+  const url = str(card.getFirstPropertyValue("url"));
+  if (url) c.website = url;
   const groupNames = card.getAllProperties("categories")
     .flatMap((p) => p.getValues().map(str))
     .filter(Boolean);
@@ -126,7 +158,10 @@ function dedupeLines(errors: RowError[]): RowError[] {
   return out;
 }
 
-/** A contact as vCard 4.0 text (CRLF, folded by ical.js). */
+/**
+ * A contact as vCard 4.0 text: every line, folded ones too, ends in CRLF
+ * (RFC 6350 §3.2).
+ */
 export function contactToVcard(
   c: ExportableContact & { id: string },
   groupNames: Map<string, string>,
@@ -153,6 +188,19 @@ export function contactToVcard(
     card.addProperty(org);
   }
   if (c.title) card.addPropertyWithValue("title", c.title);
+  if (c.nickname) card.addPropertyWithValue("nickname", c.nickname);
+  if (c.birthday) {
+    // vCard 4.0 basic format: 19900517, or --0517 without a year.
+    const year = c.birthday.startsWith("--") ? "--" : "";
+    card.addPropertyWithValue("bday", year + c.birthday.replace(/-/g, ""));
+  }
+  if (c.address) {
+    const p = new ICAL.Property("adr");
+    p.setParameter("label", c.address);
+    p.setValue(["", "", c.address.replace(/\n/g, ", "), "", "", "", ""]);
+    card.addProperty(p);
+  }
+  if (c.website) card.addPropertyWithValue("url", c.website);
   if (c.notes) card.addPropertyWithValue("note", c.notes);
   const cats = c.groups.map((g) => groupNames.get(g)).filter((x): x is string =>
     !!x

@@ -2,6 +2,7 @@
  * Builds the personalised mail for one recipient of a campaign.
  * @module
  */
+import { deliveryAddress } from "../email/address.ts";
 import { domainOf, parseMailbox } from "./headers.ts";
 import type { Campaign, RecipientInput } from "./model.ts";
 import {
@@ -81,7 +82,9 @@ export function composeFor(
   const from = parseMailbox(ctx.mailFrom).address;
   const mail: OutgoingMail = {
     from: { name: c.campaign.fromName, address: from },
-    to: r.name ? { name: r.name, address: r.email } : { address: r.email },
+    to: r.name
+      ? { name: r.name, address: deliveryAddress(r.email) }
+      : { address: deliveryAddress(r.email) },
     subject: body.subject,
     text: body.text,
     messageId: `<${r.rid ?? "test-" + r.token.slice(0, 12)}.${c.campaign.id}@${

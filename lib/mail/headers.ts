@@ -3,6 +3,7 @@
  * @module
  */
 import { BadRequestError } from "../errors.ts";
+import { emailKey, isValidEmail, trimAddress } from "../email/address.ts";
 
 const UNSAFE = /[\r\n\0]/;
 
@@ -22,27 +23,26 @@ export function assertHeaderSafe(value: string, field: string): void {
   }
 }
 
-const EMAIL =
-  // deno-lint-ignore no-control-regex
-  /^[^\s@<>()[\]\\,;:"\x00-\x1f\x7f]{1,64}@[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,62}[A-Za-z0-9\u00a0-\uffff])?(?:\.[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,62}[A-Za-z0-9\u00a0-\uffff])?)*$/;
-
-/** True for a plausible single mailbox address `local@domain` (≤ 254 chars). */
+/** True for a valid single mailbox address (the app's one rule set). */
 export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value);
+  return isValidEmail(value);
 }
 
-/** Normal form for dedupe and suppression: trimmed, domain lowercased. */
+/**
+ * Comparison key for dedupe and suppression: NFC, case-folded local part,
+ * lower-case ASCII domain (see `lib/email/address.ts`).
+ */
 export function normalizeEmail(value: string): string {
-  const v = value.trim();
-  const at = v.lastIndexOf("@");
-  return at < 0 ? v : v.slice(0, at) + "@" + v.slice(at + 1).toLowerCase();
+  return emailKey(value);
 }
 
 /** Parses `Name <addr@host>` or `addr@host` into its parts. */
 export function parseMailbox(value: string): { name: string; address: string } {
   const m = /^\s*(?:"?([^"<]*?)"?\s*)?<([^<>]+)>\s*$/.exec(value);
-  if (m) return { name: (m[1] ?? "").trim(), address: m[2].trim() };
-  return { name: "", address: value.trim() };
+  // Only ASCII blanks are trimmed from the address: any other whitespace or
+  // invisible character stays in it, so validation refuses it.
+  if (m) return { name: (m[1] ?? "").trim(), address: trimAddress(m[2]) };
+  return { name: "", address: trimAddress(value) };
 }
 
 /** The domain part of an address (for Message-IDs). */

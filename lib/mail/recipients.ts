@@ -4,10 +4,10 @@
  * @module
  */
 import { BadRequestError, NotFoundError } from "../errors.ts";
+import { emailProblem, trimAddress } from "../email/address.ts";
 import {
   assertHeaderSafe,
   hasHeaderBreak,
-  isEmail,
   normalizeEmail,
   parseMailbox,
 } from "./headers.ts";
@@ -102,13 +102,11 @@ export async function expandRecipients(
   const invalid: InvalidAddress[] = [];
   let duplicates = 0;
   for (const r of [...expanded.recipients, ...typed]) {
-    const email = (r.email ?? "").trim();
+    const email = trimAddress(r.email ?? "");
     if (hasHeaderBreak(email)) assertHeaderSafe(email, "email");
-    if (!isEmail(email)) {
-      invalid.push({
-        email,
-        reason: email ? "not a valid address" : "no email address",
-      });
+    const problem = email ? emailProblem(email) : "No email address.";
+    if (problem) {
+      invalid.push({ email, reason: problem });
       continue;
     }
     const norm = normalizeEmail(email);

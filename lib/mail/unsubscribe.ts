@@ -4,7 +4,7 @@
  */
 import { randomToken } from "../ids.ts";
 import { retryLocked } from "../kv.ts";
-import { normalizeEmail } from "./headers.ts";
+import { emailKey } from "../email/address.ts";
 import { keys } from "./model.ts";
 
 /** What an unsubscribe token points at. */
@@ -61,7 +61,7 @@ export async function suppress(
   email: string,
   campaignId?: string,
 ): Promise<void> {
-  const key = keys.suppressed(owner, normalizeEmail(email).toLowerCase());
+  const key = keys.suppressed(owner, emailKey(email));
   const value: Suppression = { email, at: new Date().toISOString() };
   if (campaignId) value.campaignId = campaignId;
   await retryLocked(() =>
@@ -69,19 +69,22 @@ export async function suppress(
   );
 }
 
-/** All suppressed addresses of `owner`, normalised and lowercased. */
+/**
+ * All suppressed addresses of `owner` as comparison keys. Keys stored by an
+ * older normal form (lowercased, Unicode domain) are folded on read.
+ */
 export async function suppressedSet(
   kv: Deno.Kv,
   owner: string,
 ): Promise<Set<string>> {
   const out = new Set<string>();
   for await (const e of kv.list({ prefix: keys.suppressions(owner) })) {
-    out.add(e.key[2] as string);
+    out.add(emailKey(e.key[2] as string));
   }
   return out;
 }
 
 /** The key form used in suppression checks. */
 export function suppressionKeyOf(email: string): string {
-  return normalizeEmail(email).toLowerCase();
+  return emailKey(email);
 }

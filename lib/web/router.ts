@@ -198,7 +198,10 @@ export async function errorResponse(
 ): Promise<Response> {
   const { status, message } = describeError(err);
   if (status >= 500) {
-    console.error(`${req.method} ${new URL(req.url).pathname} failed:`, err);
+    // A path is client input: log at most its first 200 characters.
+    const path = new URL(req.url).pathname;
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+    console.error(`${req.method} ${shown} failed:`, err);
   }
   const res = new URL(req.url).pathname.startsWith("/api/")
     ? jsonError(err)

@@ -5,8 +5,7 @@
  * @module
  */
 import * as oauth from "oauth4webapi";
-import { TooManyRequestsError } from "../../errors.ts";
-import { hit, type Limit } from "../../rate_limit.ts";
+import { type Limit, reserveOrThrow, windowSlot } from "../../rate_limit.ts";
 import {
   IdentityInvalidError,
   OAuthError,
@@ -66,13 +65,11 @@ export async function limitStarts(
   max: number,
 ): Promise<void> {
   const limit: Limit = { max, windowMs: FLOW_TTL_MS };
-  const state = await hit(kv, "oauth_start_ip", ip, limit);
-  if (state.count > max) {
-    throw new TooManyRequestsError(
-      "Too many sign-in attempts from your network. Try again later.",
-      state.retryAfterMs / 1000,
-    );
-  }
+  await reserveOrThrow(
+    kv,
+    [windowSlot("oauth_start_ip", ip, limit)],
+    "Too many sign-in attempts from your network.",
+  );
 }
 
 /**
