@@ -30,6 +30,7 @@ import {
 import { readSessionToken } from "./web/session_cookie.ts";
 import { StaticFiles } from "./web/static_files.ts";
 import { startMailService } from "./mail/service.ts";
+import { startSweeper } from "./files/sweep.ts";
 import { migrateContactEmailKeys } from "./contacts/email_key_migration.ts";
 import type { AppDeps, State } from "./web/types.ts";
 
@@ -170,6 +171,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   startMailService(deps);
+  deps.onClose(startSweeper(kv, config.uploadOrphanMs));
   return {
     deps,
     handler: (req, info) => {

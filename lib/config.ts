@@ -73,6 +73,16 @@ export interface Config {
   fanout: string;
   /** Chat: how often open sockets re-check their session and room memberships in KV (CHAT_REVALIDATE_MS, default 30 s). */
   chatRevalidateMs: number;
+  /** Chat files: largest upload in bytes (UPLOAD_MAX_BYTES, default 10 MiB). */
+  uploadMaxBytes: number;
+  /** Chat files: bytes stored per user (UPLOAD_QUOTA_BYTES, default 1 GiB). */
+  uploadQuotaBytes: number;
+  /** Chat files: an upload not sent with a message is swept after this (UPLOAD_ORPHAN_MS, default 1 h). */
+  uploadOrphanMs: number;
+  /** Rooms a user may create per hour (ROOM_CREATES_PER_HOUR, default 30). */
+  roomCreatesPerHour: number;
+  /** Members a user may add to rooms per hour (MEMBER_ADDS_PER_HOUR, default 200). */
+  memberAddsPerHour: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -150,6 +160,11 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
       100,
       int(env, "CHAT_REVALIDATE_MS", 30_000),
     ),
+    uploadMaxBytes: int(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+    uploadQuotaBytes: int(env, "UPLOAD_QUOTA_BYTES", 1024 * 1024 * 1024),
+    uploadOrphanMs: int(env, "UPLOAD_ORPHAN_MS", 3600_000),
+    roomCreatesPerHour: int(env, "ROOM_CREATES_PER_HOUR", 30),
+    memberAddsPerHour: int(env, "MEMBER_ADDS_PER_HOUR", 200),
     loginFailuresPerUser: int(env, "LOGIN_FAILURES_PER_USER", 5),
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),

@@ -6,16 +6,20 @@
  */
 import type { EventBus } from "../events.ts";
 import type { Connection } from "./connection.ts";
-import type { GroupCommitter } from "./group_commit.ts";
+import type { GroupCommitter, SendInput } from "./group_commit.ts";
+import { claimFiles } from "../files/store.ts";
+import { toggleReaction } from "./reactions.ts";
+import { checkReply } from "./replies.ts";
 import { deleteMessage, editMessage } from "./messages.ts";
 import type {
   DeleteFrame,
   EditFrame,
+  ReactFrame,
   ReadFrame,
   SendFrame,
   TypingClientFrame,
 } from "./protocol.ts";
-import { markRead, requireMember } from "./rooms.ts";
+import { markRead, requireMember, requireWritable } from "./rooms.ts";
 
 /** What the actions need. */
 export interface ActionDeps {
@@ -35,9 +39,16 @@ export async function send(
   conn: Connection,
   f: SendFrame,
 ): Promise<void> {
-  await requireMember(deps.kv, conn.user, f.room);
+  await requireWritable(deps.kv, conn.user, f.room);
   const { room, text, cid } = f;
-  deps.writer.send({ room, author: conn.user, text, cid }).then(
+  const input: SendInput = { room, author: conn.user, text, cid };
+  if (f.replyTo) input.replyTo = await checkReply(deps.kv, room, f.replyTo);
+  if (f.files?.length) {
+    const claimed = await claimFiles(deps.kv, conn.user, room, f.files);
+    input.files = claimed.files;
+    input.release = claimed.release;
+  }
+  deps.writer.send(input).then(
     ({ message, duplicate }) => {
       conn.send({ type: "ack", cid, room, id: message.id, seq: message.seq });
       if (!duplicate) {
@@ -46,6 +57,29 @@ export async function send(
     },
     (err) => conn.sendError(err, cid),
   );
+}
+
+/** Toggles a reaction and publishes `reaction` to the room. */
+export async function react(
+  deps: ActionDeps,
+  conn: Connection,
+  f: ReactFrame,
+): Promise<void> {
+  const { on } = await toggleReaction(
+    deps.kv,
+    conn.user,
+    f.room,
+    f.id,
+    f.emoji,
+  );
+  deps.bus.publish(`room:${f.room}`, {
+    type: "reaction",
+    room: f.room,
+    id: f.id,
+    emoji: f.emoji,
+    user: conn.user,
+    on,
+  });
 }
 
 /** Edits or deletes the user's own message and publishes `edited`/`deleted`. */

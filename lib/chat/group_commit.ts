@@ -20,7 +20,7 @@ import {
   readKey,
   seqKey,
 } from "./keys.ts";
-import type { Message } from "./protocol.ts";
+import type { FileRef, Message, ReplyRef } from "./protocol.ts";
 
 /** One send, already validated and authorised by the caller. */
 export interface SendInput {
@@ -29,6 +29,12 @@ export interface SendInput {
   /** Validated, trimmed text. */
   text: string;
   cid: string;
+  /** A checked reply pointer (same room). */
+  replyTo?: ReplyRef;
+  /** Checked files of this room, uploaded by the author. */
+  files?: FileRef[];
+  /** Keys deleted in the same commit (the files' pending-upload markers). */
+  release?: Deno.KvKey[];
 }
 
 /** Result of a send: the stored message, and whether the cid was seen before. */
@@ -105,10 +111,14 @@ export class GroupCommitter {
       const author = enc.encode(input.author).length;
       const room = enc.encode(input.room).length;
       // Serialised message (text ≤ its UTF-8 size) + index values.
+      const extra = input.files || input.replyTo
+        ? enc.encode(JSON.stringify([input.files, input.replyTo])).length
+        : 0;
       const size = enc.encode(input.text).length + 2 * cid + author +
-        2 * room + 400;
+        2 * room + 400 + extra;
       // Keys of the 4 mutations (+ the room counter, counted per message).
-      const keySize = 5 * room + 2 * author + cid + 160;
+      const keySize = 5 * room + 2 * author + cid + 160 +
+        (input.release?.length ?? 0) * 120;
       this.#queue.push({ input, size, keySize, resolve, reject });
       if (!this.#running) this.#running = this.#drain();
     });
@@ -144,10 +154,14 @@ export class GroupCommitter {
     const rest: Pending[] = [];
     let bytes = 0;
     let keyBytes = 0;
+    let released = 0;
     for (const p of this.#queue) {
       const room = p.input.room;
+      const release = p.input.release?.length ?? 0;
       const fits = !skipped.has(room) &&
         batch.length < this.#maxMessages &&
+        // Released keys are extra mutations (KV allows 1,000 per atomic).
+        4 * (batch.length + 1) + released + release <= 990 &&
         (batch.length === 0 ||
           (bytes + p.size <= this.#maxBytes &&
             keyBytes + p.keySize <= this.#maxKeyBytes)) &&
@@ -162,6 +176,7 @@ export class GroupCommitter {
       batch.push(p);
       bytes += p.size;
       keyBytes += p.keySize;
+      released += release;
     }
     this.#queue = rest;
     return batch;
@@ -218,6 +233,9 @@ export class GroupCommitter {
           createdAt: now,
           cid: input.cid,
         };
+        if (input.replyTo) message.replyTo = input.replyTo;
+        if (input.files?.length) message.files = input.files;
+        for (const k of input.release ?? []) op.delete(k);
         op.set(msgKey(input.room, seq), message)
           .set(msgIdKey(input.room, message.id), seq)
           .set(cidKey(input.room, input.author, input.cid), {

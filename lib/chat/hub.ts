@@ -222,6 +222,8 @@ export class ChatHub {
         );
       case "read":
         return await actions.read(this.#deps, conn, f);
+      case "react":
+        return await actions.react(this.#deps, conn, f);
     }
   }
 

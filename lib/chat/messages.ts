@@ -14,7 +14,14 @@ import {
   MAX_HISTORY_LIMIT,
   type Message,
 } from "./protocol.ts";
-import { requireMember, type RoomView, viewRoom } from "./rooms.ts";
+import {
+  requireMember,
+  requireWritable,
+  type RoomView,
+  viewRoom,
+} from "./rooms.ts";
+import { pendingKey } from "../files/keys.ts";
+import { removeFiles } from "../files/store.ts";
 
 /** Default page size for history. */
 export const DEFAULT_HISTORY_LIMIT = 50;
@@ -57,8 +64,9 @@ async function changeOwn(
   roomId: string,
   messageId: string,
   change: (m: Message) => Message,
+  extra?: (m: Message, op: Deno.AtomicOperation) => void,
 ): Promise<Message> {
-  await requireMember(kv, user, roomId);
+  await requireWritable(kv, user, roomId);
   return await commitWithRetry(kv, async (kv) => {
     const idx = await kv.get<number>(msgIdKey(roomId, messageId));
     if (idx.value === null) throw new NotFoundError("No such message.");
@@ -73,7 +81,9 @@ async function changeOwn(
     }
     if (m.deleted) throw new NotFoundError("The message was deleted.");
     const next = change(m);
-    return [kv.atomic().check(entry).set(entry.key, next), next];
+    const op = kv.atomic().check(entry).set(entry.key, next);
+    extra?.(m, op);
+    return [op, next];
   });
 }
 
@@ -100,15 +110,23 @@ export async function deleteMessage(
   roomId: string,
   messageId: string,
 ): Promise<Message> {
-  return await changeOwn(kv, user, roomId, messageId, (m) => {
-    const { cid: _cid, ...rest } = m;
+  let files: string[] = [];
+  const message = await changeOwn(kv, user, roomId, messageId, (m) => {
+    const { cid: _cid, reactions: _r, files: _f, ...rest } = m;
     return {
       ...rest,
       text: "",
       deleted: true,
       editedAt: new Date().toISOString(),
     };
+  }, (m, op) => {
+    // The files go with the message: marked for the sweep in the same
+    // commit (crash-safe), then removed at once.
+    files = (m.files ?? []).map((f) => f.id);
+    for (const id of files) op.set(pendingKey(0, id), user);
   });
+  if (files.length) await removeFiles(kv, files);
+  return message;
 }
 
 /** History query: seq bounds are exclusive. */

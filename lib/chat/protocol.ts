@@ -15,6 +15,10 @@ export const MAX_CID_LENGTH = 128;
 export const MAX_ID_LENGTH = 64;
 /** Largest `limit` for history pages. */
 export const MAX_HISTORY_LIMIT = 200;
+/** Most files attached to one message. */
+export const MAX_FILES_PER_MESSAGE = 10;
+/** Most distinct reaction emoji on one message. */
+export const MAX_REACTIONS_PER_MESSAGE = 20;
 
 /** Clients send `{"type":"ping"}` this often; silent sockets are closed (4000). */
 export const PING_INTERVAL_MS = 30_000;
@@ -46,6 +50,9 @@ export type ErrorCode =
   | "not_found"
   | "forbidden"
   | "rate_limited"
+  | "archived"
+  | "invalid_emoji"
+  | "too_many_reactions"
   | "internal";
 
 /** A chat message as stored and sent (DESIGN.md §9). */
@@ -62,6 +69,37 @@ export interface Message {
   editedAt?: string;
   deleted?: boolean;
   cid?: string;
+  /** Reactions, one entry per emoji in first-reacted order (absent when none). */
+  reactions?: Reaction[];
+  /** The message this one replies to (same room). */
+  replyTo?: ReplyRef;
+  /** Files attached when sent (removed with the message). */
+  files?: FileRef[];
+}
+
+/** One emoji's reactions on a message: who reacted, in order. */
+export interface Reaction {
+  emoji: string;
+  users: string[];
+}
+
+/** A reply's pointer to the original message. */
+export interface ReplyRef {
+  id: string;
+  seq: number;
+}
+
+/** A file attached to a message, as `POST /api/rooms/:id/files` answered. */
+export interface FileRef {
+  id: string;
+  name: string;
+  /** MIME type. */
+  type: string;
+  /** Bytes. */
+  size: number;
+  /** Pixel size, for png/jpeg/gif/webp images. */
+  width?: number;
+  height?: number;
 }
 
 /** Room visibility; `direct` is a two-person DM room. */
@@ -73,6 +111,8 @@ export interface RoomSummary {
   name: string;
   visibility: Visibility;
   unread: number;
+  topic?: string;
+  archived?: boolean;
 }
 
 // ---- client → server -------------------------------------------------------
@@ -89,8 +129,19 @@ export interface UnsubscribeFrame {
 export interface SendFrame {
   type: "send";
   room: string;
+  /** May be "" when `files` is not empty. */
   text: string;
   cid: string;
+  replyTo?: ReplyRef;
+  /** Ids of files uploaded to this room (≤ {@link MAX_FILES_PER_MESSAGE}). */
+  files?: string[];
+}
+/** Toggles the sender's `emoji` reaction on message `id`. */
+export interface ReactFrame {
+  type: "react";
+  room: string;
+  id: string;
+  emoji: string;
 }
 export interface EditFrame {
   type: "edit";
@@ -125,6 +176,7 @@ export type ClientFrame =
   | DeleteFrame
   | TypingClientFrame
   | ReadFrame
+  | ReactFrame
   | PingFrame;
 
 // ---- server → client -------------------------------------------------------
@@ -187,6 +239,23 @@ export interface RoomAddedFrame {
   room: string;
 }
 
+/** A reaction was added (`on: true`) or removed by `user`. */
+export interface ReactionFrame {
+  type: "reaction";
+  room: string;
+  /** Message id. */
+  id: string;
+  emoji: string;
+  user: string;
+  on: boolean;
+}
+
+/** A room's topic, name or archived state changed (to every member). */
+export type RoomChangeFrame =
+  | { type: "topic"; room: string; topic: string; by: string }
+  | { type: "renamed"; room: string; name: string; by: string }
+  | { type: "archived"; room: string; archived: boolean; by: string };
+
 /** Any frame the server sends. Per-user bus events (e.g. `campaign`) are passed through as-is. */
 export type ServerFrame =
   | SubscribedFrame
@@ -198,7 +267,9 @@ export type ServerFrame =
   | ErrorFrame
   | PongFrame
   | LeftFrame
-  | RoomAddedFrame;
+  | RoomAddedFrame
+  | ReactionFrame
+  | RoomChangeFrame;
 
 // ---- validation ------------------------------------------------------------
 
@@ -297,6 +368,7 @@ export function parseClientFrame(text: string): ParseResult {
       "delete",
       "typing",
       "read",
+      "react",
     ].includes(f.type)
   ) {
     return fail("unknown_type", `Unknown frame type "${f.type.slice(0, 32)}".`);
@@ -325,9 +397,27 @@ export function parseClientFrame(text: string): ParseResult {
           `\`cid\` must be a string of 1 to ${MAX_CID_LENGTH} characters.`,
         );
       }
-      const t = checkText(f.text);
+      const extra = parseSendExtras(f);
+      if (typeof extra === "string") return fail("bad_frame", extra, cid);
+      const t = extra.files?.length && typeof f.text === "string" &&
+          f.text.trim() === ""
+        ? { ok: true as const, text: "" }
+        : checkText(f.text);
       if (!t.ok) return fail("invalid_text", t.message, cid);
-      return { ok: true, frame: { type: "send", room, text: t.text, cid } };
+      return {
+        ok: true,
+        frame: { type: "send", room, text: t.text, cid, ...extra },
+      };
+    }
+    case "react": {
+      if (!isId(f.id)) return fail("bad_frame", "`id` must be a message id.");
+      if (typeof f.emoji !== "string" || f.emoji.length > 16) {
+        return fail("bad_frame", "`emoji` must be a short string.");
+      }
+      return {
+        ok: true,
+        frame: { type: "react", room, id: f.id, emoji: f.emoji },
+      };
     }
     case "edit": {
       if (!isId(f.id)) return fail("bad_frame", "`id` must be a message id.");
@@ -350,6 +440,30 @@ export function parseClientFrame(text: string): ParseResult {
     }
   }
   return fail("unknown_type", "Unknown frame type.");
+}
+
+/** Reads `replyTo` and `files` of a send frame; a string is the error. */
+function parseSendExtras(
+  f: Record<string, unknown>,
+): { replyTo?: ReplyRef; files?: string[] } | string {
+  const out: { replyTo?: ReplyRef; files?: string[] } = {};
+  if (f.replyTo !== undefined && f.replyTo !== null) {
+    const r = f.replyTo as Record<string, unknown>;
+    if (typeof r !== "object" || !isId(r.id) || !isSeq(r.seq)) {
+      return "`replyTo` must be {id, seq} of a message.";
+    }
+    out.replyTo = { id: r.id, seq: r.seq };
+  }
+  if (f.files !== undefined && f.files !== null) {
+    if (
+      !Array.isArray(f.files) || !f.files.every(isId) ||
+      f.files.length > MAX_FILES_PER_MESSAGE
+    ) {
+      return `\`files\` must be a list of at most ${MAX_FILES_PER_MESSAGE} file ids.`;
+    }
+    if (f.files.length) out.files = [...new Set(f.files as string[])];
+  }
+  return out;
 }
 
 /** Serialises a frame (server or client) to its wire text. */

@@ -22,6 +22,10 @@ export interface StoredRoom {
   createdAt: string;
   /** The two members of a direct-message room, sorted. */
   dm?: [string, string];
+  /** Shown under the name (≤ 250 characters). */
+  topic?: string;
+  /** Archived rooms are read-only and hidden from the sidebar. */
+  archived?: boolean;
 }
 
 /** A room as seen by one user (`name` of a DM is the other person). */
@@ -29,6 +33,8 @@ export interface RoomView {
   id: string;
   name: string;
   visibility: Visibility;
+  topic?: string;
+  archived?: boolean;
 }
 
 /** A membership record. */
@@ -44,7 +50,10 @@ export function viewRoom(room: StoredRoom, user: string): RoomView {
   const name = room.dm
     ? (room.dm[0] === user ? room.dm[1] : room.dm[0])
     : room.name;
-  return { id: room.id, name, visibility: room.visibility };
+  const view: RoomView = { id: room.id, name, visibility: room.visibility };
+  if (room.topic) view.topic = room.topic;
+  if (room.archived) view.archived = true;
+  return view;
 }
 
 /** True when `user` is a member of `roomId`. */
@@ -78,6 +87,25 @@ export async function requireMember(
     throw new ForbiddenError("Join the room first.", "not_member");
   }
   throw new NotFoundError("No such room.");
+}
+
+/**
+ * Like {@link requireMember}, and refuses archived rooms (read-only) with
+ * ForbiddenError code `archived`.
+ */
+export async function requireWritable(
+  kv: Deno.Kv,
+  user: string,
+  roomId: string,
+): Promise<StoredRoom> {
+  const room = await requireMember(kv, user, roomId);
+  if (room.archived) {
+    throw new ForbiddenError(
+      "This room is archived (read-only).",
+      "archived",
+    );
+  }
+  return room;
 }
 
 /** The room as seen by `user`, who must be a member. */

@@ -8,26 +8,11 @@
  * sent (lease ends at `dueAt`), so an expired lease makes a record due again.
  * @module
  */
-import { ConflictError } from "../errors.ts";
 import { retryLocked } from "../kv.ts";
-import { draftRecipients, getCampaign, progressOf } from "./campaigns.ts";
-import {
-  type Campaign,
-  type CampaignProgress,
-  keys,
-  type LedgerRecord,
-  ridOf,
-} from "./model.ts";
-import { assertQuota, quotaEntry, reserveInto } from "./quota.ts";
-import {
-  newUnsubToken,
-  suppressedSet,
-  suppressionKeyOf,
-  type UnsubTarget,
-} from "./unsubscribe.ts";
+import { keys, type LedgerRecord } from "./model.ts";
 
-/** Records per atomic when the ledger is written (3 mutations each). */
-const WRITE_BATCH = 300;
+export { startSending } from "./start_sending.ts";
+
 /** Records per lease/outcome atomic (≤ 10 checks on a remote KV). */
 export const CHECK_BATCH = 10;
 
@@ -39,91 +24,6 @@ export function addCounter(
 ): Deno.AtomicOperation {
   const v = n >= 0 ? BigInt(n) : (1n << 64n) + BigInt(n);
   return op.sum(key, v);
-}
-
-/**
- * Sends a draft: writes the ledger (suppressed addresses as `suppressed`),
- * reserves the daily quota and marks the campaign `sending`, the last two
- * in one atomic commit. 429 before anything is queued when over quota.
- */
-export async function startSending(
-  kv: Deno.Kv,
-  owner: string,
-  id: string,
-  quotaLimit: number,
-  now: Date = new Date(),
-): Promise<CampaignProgress> {
-  const entry = await getCampaign(kv, owner, id);
-  if (entry.value.status !== "draft") {
-    throw new ConflictError(
-      `The campaign is ${entry.value.status}, not a draft.`,
-      "not_draft",
-    );
-  }
-  const suppressed = await suppressedSet(kv, owner);
-  const recipients = [];
-  for await (const r of draftRecipients(kv, id)) recipients.push(r);
-  const toSend =
-    recipients.filter((r) => !suppressed.has(suppressionKeyOf(r.email))).length;
-  const quota = await quotaEntry(kv, owner, now);
-  assertQuota(quota.value ?? 0, toSend, quotaLimit, now);
-
-  const at = now.toISOString();
-  const due = now.getTime();
-  for (let i = 0; i < recipients.length; i += WRITE_BATCH) {
-    const op = kv.atomic();
-    recipients.slice(i, i + WRITE_BATCH).forEach((r, j) => {
-      const rid = ridOf(i + j);
-      const isSuppressed = suppressed.has(suppressionKeyOf(r.email));
-      const record: LedgerRecord = {
-        ...r,
-        rid,
-        status: isSuppressed ? "suppressed" : "queued",
-        attempts: 0,
-        token: newUnsubToken(),
-        queuedAt: at,
-        updatedAt: at,
-      };
-      if (!isSuppressed) {
-        record.dueAt = due;
-        op.set(keys.due(id, due, rid), null);
-      }
-      op.set(keys.rcpt(id, rid), record);
-      op.set(
-        keys.unsub(record.token),
-        {
-          owner,
-          campaignId: id,
-          rid,
-          email: r.email,
-        } satisfies UnsubTarget,
-      );
-    });
-    await retryLocked(() => op.commit());
-  }
-  const campaign: Campaign = {
-    ...entry.value,
-    status: "sending",
-    startedAt: at,
-    updatedAt: at,
-  };
-  const nSuppressed = recipients.length - toSend;
-  if (toSend === 0) {
-    campaign.status = "done";
-    campaign.finishedAt = at;
-  }
-  const op = reserveInto(kv.atomic().check(entry), quota, toSend)
-    .set(keys.campaign(id), campaign)
-    .set(keys.counter(id, "suppressed"), new Deno.KvU64(BigInt(nSuppressed)));
-  if (toSend > 0) op.set(keys.active(id), owner);
-  const res = await retryLocked(() => op.commit());
-  if (!res.ok) {
-    // Someone else started it, or the quota moved: check again.
-    const again = await quotaEntry(kv, owner, now);
-    assertQuota(again.value ?? 0, toSend, quotaLimit, now);
-    throw new ConflictError("The campaign changed while starting; retry.");
-  }
-  return await progressOf(kv, campaign);
 }
 
 /** A record leased for sending, with the versionstamp to write back against. */
@@ -151,32 +51,46 @@ export async function leaseDue(
   const active = await kv.get(keys.active(campaignId));
   if (active.value === null) return [];
   const per = Math.min(max, CHECK_BATCH - 1);
-  const rids: string[] = [];
+  const listed: { rid: string; at: number; key: Deno.KvKey }[] = [];
   const iter = kv.list({
     prefix: keys.dues(campaignId),
     end: [...keys.dues(campaignId), now + 1],
   }, { limit: per + skip.size });
   for await (const e of iter) {
     const rid = e.key[3] as string;
-    if (!skip.has(`${campaignId}/${rid}`)) rids.push(rid);
-    if (rids.length >= per) break;
+    if (!skip.has(`${campaignId}/${rid}`)) {
+      listed.push({ rid, at: e.key[2] as number, key: e.key });
+    }
+    if (listed.length >= per) break;
   }
-  if (!rids.length) return [];
+  if (!listed.length) return [];
   const got = await kv.getMany<LedgerRecord[]>(
-    rids.map((rid) => keys.rcpt(campaignId, rid)),
+    listed.map((l) => keys.rcpt(campaignId, l.rid)),
   );
   const op = kv.atomic().check(active);
   const leased: LedgerRecord[] = [];
+  const stale = kv.atomic();
+  let nStale = 0;
   const until = now + leaseMs;
   const at = new Date(now).toISOString();
-  for (const e of got) {
+  const taken = new Set<string>();
+  got.forEach((e, i) => {
     const r = e.value;
-    if (!r || (r.status !== "queued" && r.status !== "sending")) continue;
-    // The index entry may be stale: another process leased (or rescheduled)
-    // the record after we listed it. Only a record that is due now is ours.
-    if (r.dueAt === undefined || r.dueAt > now) continue;
+    // An index entry that no longer matches its record (the record moved on,
+    // finished, or is gone) would block this campaign's window for good if
+    // it were only skipped: delete it (issue 14 item 2).
+    if (
+      !r || (r.status !== "queued" && r.status !== "sending") ||
+      r.dueAt !== listed[i].at
+    ) {
+      stale.check(e).delete(listed[i].key);
+      nStale++;
+      return;
+    }
+    if (taken.has(r.rid)) return;
+    taken.add(r.rid);
     op.check(e);
-    if (r.dueAt !== undefined) op.delete(keys.due(campaignId, r.dueAt, r.rid));
+    op.delete(keys.due(campaignId, r.dueAt, r.rid));
     const next: LedgerRecord = {
       ...r,
       status: "sending",
@@ -187,8 +101,14 @@ export async function leaseDue(
     op.set(keys.due(campaignId, until, r.rid), null);
     op.set(keys.rcpt(campaignId, r.rid), next);
     leased.push(next);
+  });
+  if (nStale) await retryLocked(() => stale.commit());
+  if (!leased.length) {
+    // Only stale entries were in the window: look past them at once.
+    return nStale
+      ? await leaseDue(kv, campaignId, max, leaseMs, skip, now)
+      : [];
   }
-  if (!leased.length) return [];
   const res = await retryLocked(() => op.commit());
   if (!res.ok) return [];
   return leased.map((record) => ({

@@ -187,7 +187,6 @@ export class Sender {
       }
       this.#dispatch(this.#buffer.shift()!);
     }
-    if (this.#buffer.length < this.#bufferTarget) this.wake();
   }
 
   async #fill(max: number): Promise<number> {
@@ -218,6 +217,10 @@ export class Sender {
       .finally(() => {
         this.#inflight.delete(key);
         this.#pump();
+        // A slot freed: refill the buffer now rather than at the next poll.
+        // (Only here: waking on every pump made the idle loop spin, issue 9
+        // item 13.)
+        if (this.#buffer.length < this.#bufferTarget) this.wake();
       });
     this.#inflight.set(key, p);
   }

@@ -42,6 +42,8 @@ export async function startServer(
     KV_PATH: ":memory:",
     SIGNUPS_PER_IP_PER_HOUR: "100000",
     LOGIN_FAILURES_PER_IP: "100000",
+    ROOM_CREATES_PER_HOUR: "100000",
+    MEMBER_ADDS_PER_HOUR: "100000",
     ...options.env,
   });
   const ownKv = !options.kv;
