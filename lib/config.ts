@@ -69,6 +69,10 @@ export interface Config {
   chatBufferBytes: number;
   /** Chat: a socket silent this long is closed with 4000 (CHAT_IDLE_TIMEOUT_MS, default 75 s; clients ping every 30 s). */
   chatIdleTimeoutMs: number;
+  /** Group mail transport: `smtp` (SMTP_URL, or the dev outbox without it) or `resend` (MAIL_TRANSPORT). */
+  mailTransport: "smtp" | "resend";
+  /** Resend API key (RESEND_API_KEY) and API origin (RESEND_API_URL, default https://api.resend.com). */
+  resend?: { apiKey: string; baseUrl?: string };
   /** Cross-instance doorbell: `broadcast`, `kv-watch` or a `redis://` URL (FANOUT, default broadcast). */
   fanout: string;
   /** Chat: how often open sockets re-check their session and room memberships in KV (CHAT_REVALIDATE_MS, default 30 s). */
@@ -156,6 +160,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
     chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
     fanout: fanoutSpec(env.FANOUT),
+    ...mailTransport(env),
     chatRevalidateMs: Math.max(
       100,
       int(env, "CHAT_REVALIDATE_MS", 30_000),
@@ -169,6 +174,26 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),
     oauthStartsPerIp: int(env, "OAUTH_STARTS_PER_IP", 60),
+  };
+}
+
+function mailTransport(
+  env: Env,
+): Pick<Config, "mailTransport" | "resend"> {
+  const kind = env.MAIL_TRANSPORT?.trim() || "smtp";
+  if (kind !== "smtp" && kind !== "resend") {
+    throw new Error(`MAIL_TRANSPORT must be smtp or resend, got "${kind}"`);
+  }
+  if (kind === "smtp") return { mailTransport: kind };
+  if (!env.RESEND_API_KEY) {
+    throw new Error("MAIL_TRANSPORT=resend needs RESEND_API_KEY");
+  }
+  return {
+    mailTransport: kind,
+    resend: {
+      apiKey: env.RESEND_API_KEY,
+      baseUrl: env.RESEND_API_URL || undefined,
+    },
   };
 }
 
