@@ -91,9 +91,10 @@ export async function readBackup(
 ): Promise<{ header: BackupHeader; entries: SnapEntry[] }> {
   let text: string;
   try {
-    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
-      new DecompressionStream("gzip"),
-    );
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream()
+      .pipeThrough(
+        new DecompressionStream("gzip"),
+      );
     text = await new Response(stream).text();
   } catch (err) {
     throw new BackupRefused(
