@@ -176,7 +176,11 @@ export function serveGuarded(
           });
           Promise.resolve()
             .then(() => handler(ev.request, { remoteAddr }))
-            .then((res) => ev.respondWith(res))
+            .then(
+              (res) => ev.respondWith(res),
+              () =>
+                ev.respondWith(new Response("Internal error", { status: 500 })),
+            )
             .catch(() => {}) // client gone mid-answer
             .finally(() => {
               active--;
