@@ -28,6 +28,8 @@ export interface ChatAppProps {
   messages?: Message[];
   /** The open room's latest seq when `messages` was read; omit for older pages. */
   latestSeq?: number;
+  /** Display names by username (the protocol's `author` stays the username). */
+  names?: Record<string, string>;
 }
 
 const onServer = typeof document === "undefined";
@@ -242,6 +244,7 @@ export function ChatApp(props: ChatAppProps) {
                   <MessageList
                     messages={list}
                     me={state.me}
+                    names={props.names}
                     now={now}
                     timeZone={onServer ? "UTC" : undefined}
                     hasOlder={roomState?.hasOlder ?? false}

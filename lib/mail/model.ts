@@ -138,6 +138,19 @@ export function ridOf(n: number): string {
 }
 
 /** The sender of group mail, for a signed-in account. */
-export function mailUserOf(user: { id: string; username: string }): MailUser {
-  return { id: user.id, username: user.username };
+export function mailUserOf(user: {
+  id: string;
+  username: string;
+  displayName?: string;
+  email?: string;
+  emailVerified?: boolean;
+}): MailUser {
+  const out: MailUser = {
+    id: user.id,
+    username: user.username,
+    name: `${user.displayName || user.username} via RT Messenger`,
+  };
+  // Only a verified address may receive replies (Reply-To).
+  if (user.email && user.emailVerified) out.email = user.email;
+  return out;
 }

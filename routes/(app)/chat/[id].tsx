@@ -4,11 +4,13 @@ import { isId, isSeq } from "../../../lib/chat/protocol.ts";
 import { getRoom, listMyRooms } from "../../../lib/chat/rooms.ts";
 import { listMessages, loadFirstScreen } from "../../../lib/chat/messages.ts";
 import { ForbiddenError, NotFoundError } from "../../../lib/errors.ts";
+import { nameMap } from "../../../lib/auth/directory.ts";
 import { ChatApp } from "../../../islands/chat_app.tsx";
 import { PAGE_SIZE } from "../../../lib/chat/client/page_size.ts";
 
 interface Data {
   me: string;
+  names: Record<string, string>;
   rooms: RoomSummary[];
   active: string;
   messages: Message[];
@@ -38,7 +40,14 @@ export const handler: Handlers<Data> = {
         messages = await listMessages(kv, me, id, { before, limit: PAGE_SIZE });
       }
       const rooms = await listMyRooms(kv, me);
-      return ctx.render({ me, rooms, active: id, messages, latestSeq });
+      return ctx.render({
+        me,
+        rooms,
+        active: id,
+        messages,
+        latestSeq,
+        names: await nameMap(kv),
+      });
     } catch (err) {
       // Not a member (or no such room): the page does not exist for you.
       if (err instanceof NotFoundError || err instanceof ForbiddenError) {
@@ -56,6 +65,7 @@ export default function ChatRoom({ data }: PageProps<Data>) {
       <link rel="stylesheet" href="/chat.css" />
       <ChatApp
         me={data.me}
+        names={data.names}
         rooms={data.rooms}
         active={data.active}
         messages={data.messages}

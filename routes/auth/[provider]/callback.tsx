@@ -19,7 +19,7 @@ import {
   clearFlowCookie,
   readFlowCookie,
 } from "../../../lib/web/oauth_cookie.ts";
-import { startSession } from "../../../lib/web/session_cookie.ts";
+import { startSession } from "../../../lib/auth/session_cookie.ts";
 
 /**
  * `GET /auth/<provider>/callback`: the provider sends the browser back here.
@@ -53,7 +53,7 @@ export const handler: Handlers<LoginPageData> = {
       }
       headers.append(
         "set-cookie",
-        await startSession(kv, config, req, outcome.user.id),
+        await startSession(kv, config, req, outcome.user.id, ctx.remoteAddr),
       );
       return redirect(outcome.returnTo, 303, headers);
     } catch (err) {
