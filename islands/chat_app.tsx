@@ -34,6 +34,19 @@ export interface ChatAppProps {
 
 const onServer = typeof document === "undefined";
 
+/** Members to suggest in the DM and add-people dialogs (not me, not gone). */
+function suggestions(
+  names: Record<string, string> | undefined,
+  me: string,
+): Record<string, string> | undefined {
+  if (!names) return undefined;
+  return Object.fromEntries(
+    Object.entries(names).filter(([u, n]) =>
+      u !== me && n !== "deleted user" && !n.endsWith("(deactivated)")
+    ),
+  );
+}
+
 function loginNext(): string {
   return typeof location === "undefined" ? "/chat" : location.pathname;
 }
@@ -301,6 +314,7 @@ export function ChatApp(props: ChatAppProps) {
       {dialog === "dm" && (
         <NewDmDialog
           onStart={actions.startDm}
+          people={suggestions(props.names, props.me)}
           onClose={() => setDialog(null)}
         />
       )}
@@ -323,6 +337,7 @@ export function ChatApp(props: ChatAppProps) {
         <AddMemberDialog
           roomName={active.name}
           onAdd={actions.addMember}
+          people={suggestions(props.names, props.me)}
           onClose={() => setDialog(null)}
         />
       )}

@@ -205,5 +205,5 @@ Deno.test("workspace: every new member joins #general; the directory lists membe
     const dm = await a.fetch("/people", { form: { username: b.username! } });
     assertEquals(dm.status, 303);
     assert(dm.headers.get("location")!.startsWith("/chat/"));
-  });
+  }, { env: { GENERAL_ROOM: "1" } });
 });

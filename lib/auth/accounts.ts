@@ -69,7 +69,7 @@ export async function signUp(
   }).catch((err) => {
     throw err?.code === "invite_required" ? signupBlocked(config) : err;
   });
-  await joinGeneral(kv, user.username);
+  if (config.generalRoom) await joinGeneral(kv, user.username);
   return user;
 }
 

@@ -53,6 +53,7 @@ export async function createSession(
   await kv.atomic()
     .set(["sessions", session.id], session, { expireIn: ttlMs })
     .set(["sessions_by_user", userId, session.id], true, { expireIn: ttlMs })
+    .set(["user_seen", userId], session.createdAt)
     .commit();
   return { token, session };
 }

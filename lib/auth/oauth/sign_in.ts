@@ -38,7 +38,7 @@ export async function applyAuthorization(
   provider: Provider,
   completed: CompletedAuthorization,
   currentUserId: string | undefined,
-  policy: { firstOnly?: boolean } = {},
+  policy: { firstOnly?: boolean; generalRoom?: boolean } = {},
 ): Promise<OAuthOutcome> {
   if (completed.linkingUserId) {
     if (completed.linkingUserId !== currentUserId) {
@@ -61,6 +61,6 @@ export async function applyAuthorization(
     { firstOnly: policy.firstOnly },
   );
   if (isBlocked(user)) throw accountBlocked();
-  if (created) await joinGeneral(kv, user.username);
+  if (created && policy.generalRoom) await joinGeneral(kv, user.username);
   return { kind: "signed_in", user, created, returnTo: completed.returnTo };
 }

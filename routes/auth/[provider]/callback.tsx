@@ -46,7 +46,10 @@ export const handler: Handlers<LoginPageData> = {
         provider,
         completed,
         ctx.state.user?.id,
-        { firstOnly: config.signupPolicy !== "open" },
+        {
+          firstOnly: config.signupPolicy !== "open",
+          generalRoom: config.generalRoom,
+        },
       );
       if (outcome.kind === "linked") {
         return redirect(`/settings?linked=${provider.id}`, 303, headers);
