@@ -96,3 +96,15 @@ export async function authorsOf(
   }));
   return out;
 }
+
+/**
+ * A history answer: `{messages}` plus, when there are any, `users` with the
+ * authors' display names (additive; `author` stays the username).
+ */
+export async function withAuthors<M extends { author: string }>(
+  kv: Deno.Kv,
+  messages: M[],
+): Promise<{ messages: M[]; users?: Awaited<ReturnType<typeof authorsOf>> }> {
+  if (messages.length === 0) return { messages };
+  return { messages, users: await authorsOf(kv, messages) };
+}

@@ -114,7 +114,9 @@ export async function createDraft(
     throw new BadRequestError("Expected a JSON object.");
   }
   const content = validateContent(input);
-  const fromName = (user.name || user.username).trim();
+  // `"Ann Lee via RT Messenger" <MAIL_FROM address>`: the app sends on the
+  // person's behalf; replies go to their verified address (Reply-To).
+  const fromName = `${(user.name || user.username).trim()} via RT Messenger`;
   assertHeaderSafe(fromName, "name");
   if (user.email) assertHeaderSafe(user.email, "email");
   const { recipients, invalid, duplicates } = await expandRecipients(

@@ -148,7 +148,7 @@ export function mailUserOf(user: {
   const out: MailUser = {
     id: user.id,
     username: user.username,
-    name: `${user.displayName || user.username} via RT Messenger`,
+    name: user.displayName || user.username,
   };
   // Only a verified address may receive replies (Reply-To).
   if (user.email && user.emailVerified) out.email = user.email;

@@ -9,7 +9,7 @@ import {
 import { listAround } from "../../../../lib/chat/history_around.ts";
 import { BadRequestError } from "../../../../lib/errors.ts";
 import { json } from "../../../../lib/web/error_response.ts";
-import { authorsOf } from "../../../../lib/auth/directory.ts";
+import { withAuthors } from "../../../../lib/auth/directory.ts";
 import type { Handlers } from "../../../../lib/web/types.ts";
 
 export const handler: Handlers = {
@@ -41,7 +41,7 @@ export const handler: Handlers = {
         Number(around),
         query.limit ?? 50,
       );
-      return json({ messages, users: await authorsOf(ctx.deps.kv, messages) });
+      return json(await withAuthors(ctx.deps.kv, messages));
     }
     const messages = await listMessages(
       ctx.deps.kv,
@@ -49,7 +49,6 @@ export const handler: Handlers = {
       ctx.params.id,
       query,
     );
-    // `users`: display names of the authors (additive; `author` stays the username).
-    return json({ messages, users: await authorsOf(ctx.deps.kv, messages) });
+    return json(await withAuthors(ctx.deps.kv, messages));
   },
 };
