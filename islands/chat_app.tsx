@@ -17,6 +17,16 @@ import {
   NewDmDialog,
   NewRoomDialog,
 } from "../components/chat/dialogs.tsx";
+import { SearchDialog } from "../components/chat/search_dialog.tsx";
+import {
+  NotifyBanner,
+  NotifySelect,
+  UnreadPill,
+} from "../components/chat/notify_controls.tsx";
+import { useEssentials } from "../lib/chat/client/use_essentials.ts";
+import { search as searchApi } from "../lib/chat/client/api_essentials.ts";
+import type { ServerFrame } from "../lib/chat/protocol.ts";
+import type { ChatState } from "../lib/chat/client/state.ts";
 
 /** Props of the chat island (serialised from the page). */
 export interface ChatAppProps {
@@ -70,16 +80,29 @@ function lastEditable(
 
 /** The whole chat screen: sidebar, message pane, composer, dialogs. */
 export function ChatApp(props: ChatAppProps) {
+  const frameSink = useRef<((f: ServerFrame, s: ChatState) => void) | null>(
+    null,
+  );
   const { state, hydrated, loadingOlder, actions } = useChat({
     me: props.me,
     rooms: props.rooms,
     active: props.active,
     messages: props.messages,
     latestSeq: props.latestSeq,
+    onFrame: (f, s) => frameSink.current?.(f, s),
   });
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  const ess = useEssentials({
+    state,
+    hydrated,
+    scroller,
+    openAt: actions.openAt,
+    markAllRead: actions.markAllRead,
+    frameSink,
+  });
+  const online = state.connection === "online";
   const active = state.rooms.find((r) => r.id === state.active) ?? null;
   const roomState = state.active ? state.byRoom[state.active] : undefined;
   const list = state.active ? shownMessages(state, state.active) : [];
@@ -134,6 +157,7 @@ export function ChatApp(props: ChatAppProps) {
   }, []);
 
   const onScroll = () => {
+    ess.onScroll();
     const el = scroller.current;
     if (!el || !roomState?.hasOlder || loadingOlder) return;
     if (Math.abs(el.scrollTop) + el.clientHeight >= el.scrollHeight - 120) {
@@ -158,6 +182,8 @@ export function ChatApp(props: ChatAppProps) {
         rooms={state.rooms}
         active={state.active}
         presence={state.presence}
+        presenceKnown={!hydrated || online}
+        onMarkAllRead={actions.markAllRead}
         interactive={hydrated}
         onOpen={(id, e) => {
           if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
@@ -187,6 +213,40 @@ export function ChatApp(props: ChatAppProps) {
             <a href={`/login?next=${encodeURIComponent(loginNext())}`}>
               Log in again
             </a>
+          </div>
+        )}
+        {ess.banner && (
+          <NotifyBanner
+            onEnable={ess.enableNotifications}
+            onDismiss={ess.dismissBanner}
+            sound={ess.sound}
+            onSound={ess.setSound}
+          />
+        )}
+        {ess.offer && ess.offer.room === state.active && (
+          <div class="chat-notice" role="status">
+            {ess.offer.names.map((n) =>
+              "@" + n
+            ).join(", ")} {ess.offer.names.length === 1 ? "is" : "are"}{" "}
+            not in this room, so they were not notified. Add{" "}
+            {ess.offer.names.length === 1 ? "them" : "them all"}?{" "}
+            <button
+              type="button"
+              onClick={async () => {
+                const names = ess.offer!.names;
+                ess.dismissOffer();
+                for (const n of names) {
+                  try {
+                    await actions.addMember(n);
+                  } catch (e) {
+                    actions.notice(`@${n}: ${(e as Error).message}`);
+                  }
+                }
+              }}
+            >
+              Add to room
+            </button>{" "}
+            <button type="button" onClick={ess.dismissOffer}>Dismiss</button>
           </div>
         )}
         {state.notice && (
@@ -222,9 +282,36 @@ export function ChatApp(props: ChatAppProps) {
                   {active.name}
                 </h1>
                 {peerOnline !== undefined && (
-                  <span class={"chat-peer" + (peerOnline ? " is-online" : "")}>
-                    {peerOnline ? "online" : "offline"}
+                  <span
+                    class={"chat-peer" +
+                      (!online && hydrated
+                        ? " is-unknown"
+                        : peerOnline
+                        ? " is-online"
+                        : "")}
+                  >
+                    {!online && hydrated
+                      ? "status unknown"
+                      : peerOnline
+                      ? "online"
+                      : "offline"}
                   </span>
+                )}
+                <button
+                  type="button"
+                  disabled={!hydrated}
+                  onClick={() => ess.setSearching(true)}
+                  aria-keyshortcuts="Control+K /"
+                  title="Search messages (Ctrl+K or /)"
+                >
+                  Search
+                </button>
+                {active.visibility !== "direct" && (
+                  <NotifySelect
+                    level={active.notify ?? "mentions"}
+                    disabled={!hydrated}
+                    onChange={(l) => actions.setNotify(active.id, l)}
+                  />
                 )}
                 {active.visibility !== "direct" && (
                   <button
@@ -274,9 +361,20 @@ export function ChatApp(props: ChatAppProps) {
                     onDelete={actions.remove}
                     editing={editing}
                     setEditing={setEditing}
+                    unreadFrom={state.unreadFrom[active.id]}
+                    flashSeq={state.flash?.room === active.id
+                      ? state.flash.seq
+                      : undefined}
                   />
                 </div>
               </div>
+              {ess.pillLabel && (
+                <UnreadPill
+                  label={ess.pillLabel}
+                  below={ess.pillBelow}
+                  onClick={ess.onPill}
+                />
+              )}
               <div class="chat-typing">{typingText(typing)}</div>
               <Composer
                 key={active.id}
@@ -284,7 +382,15 @@ export function ChatApp(props: ChatAppProps) {
                   ? active.name
                   : "#" + active.name}
                 interactive={hydrated}
-                onSend={actions.sendText}
+                people={ess.people}
+                me={state.me}
+                disabledReason={state.connection === "signed-out"
+                  ? "You were signed out (in this or another tab), so this tab cannot send. Log in again to continue."
+                  : undefined}
+                onSend={(t) => {
+                  actions.sendText(t);
+                  ess.afterSend(t);
+                }}
                 onTyping={actions.typing}
                 onEditLast={() => {
                   const m = lastEditable(list, state.me);
@@ -299,12 +405,30 @@ export function ChatApp(props: ChatAppProps) {
               <p>
                 Pick a room on the left, create one, or start a direct message.
               </p>
+              <p>
+                <button
+                  type="button"
+                  disabled={!hydrated}
+                  onClick={() => ess.setSearching(true)}
+                  aria-keyshortcuts="Control+K /"
+                >
+                  Search messages
+                </button>{" "}
+                <span class="chat-muted">Ctrl+K or /</span>
+              </p>
             </div>
           )}
       </section>
       <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">
         {state.announcement.text}
       </div>
+      {ess.searching && (
+        <SearchDialog
+          search={searchApi}
+          onOpen={(room, seq) => actions.openAt(room, seq)}
+          onClose={() => ess.setSearching(false)}
+        />
+      )}
       {dialog === "room" && (
         <NewRoomDialog
           onCreate={actions.createRoom}

@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import type { Config } from "./config.ts";
 import { EventBus } from "./events.ts";
+import { createFanout } from "./fanout/mod.ts";
 import { ForbiddenError, PayloadTooLargeError } from "./errors.ts";
 import { configuredProviders } from "./auth/oauth/providers.ts";
 import { buildClient, type ClientBuild, readBuild } from "./web/bundle.ts";
@@ -27,8 +28,10 @@ import {
 import { resolveSession } from "./auth/session_cookie.ts";
 import { StaticFiles } from "./web/static_files.ts";
 import { startMailService } from "./mail/service.ts";
+import { startDigestSender } from "./mail/digest_sender.ts";
 import { startSweeper } from "./files/sweep.ts";
 import { migrateContactEmailKeys } from "./contacts/email_key_migration.ts";
+import { migrateContactsLayout } from "./contacts/layout_migration.ts";
 import type { AppDeps, State } from "./web/types.ts";
 
 /** How to get client bundles: build now in memory, or read `_build/`. */
@@ -42,7 +45,10 @@ export interface AppOptions {
   root?: string;
   assets?: AssetMode;
   dev?: boolean;
-  /** BroadcastChannel name for cross-instance events (null: none). */
+  /**
+   * Scope of cross-instance events: the BroadcastChannel or Redis channel
+   * name (default `rt-messenger`); null disables fanout.
+   */
   channelName?: string | null;
 }
 
@@ -91,13 +97,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   configuredProviders(config);
   const root = options.root ?? PROJECT_ROOT;
   const closers: (() => void | Promise<void>)[] = [];
+  const channel = options.channelName === undefined
+    ? "rt-messenger"
+    : options.channelName;
   const bus = new EventBus(
-    options.channelName === undefined ? "rt-messenger" : options.channelName,
+    channel === null ? null : await createFanout(config.fanout, channel, kv),
   );
   closers.push(() => bus.close());
   const deps: AppDeps = { kv, config, bus, onClose: (fn) => closers.push(fn) };
 
   await migrateContactEmailKeys(kv);
+  await migrateContactsLayout(kv);
   const manifest = await loadManifest(root);
   const build = await clientBuild(
     root,
@@ -157,7 +167,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw err;
   });
 
-  startMailService(deps);
+  const mail = startMailService(deps);
+  startDigestSender(deps, mail.transport);
   deps.onClose(startSweeper(kv, config.uploadOrphanMs));
   return {
     deps,

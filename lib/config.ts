@@ -3,6 +3,7 @@
  * See README.md for the table of variables.
  * @module
  */
+import { isFanoutSpec } from "./fanout/spec.ts";
 
 /** OAuth client credentials for one provider. */
 export interface OAuthClient {
@@ -60,6 +61,11 @@ export interface Config {
   signupsPerIpPerHour: number;
   /** Provider sign-ins started per IP address per 10 minutes before 429. */
   oauthStartsPerIp: number;
+  /**
+   * Missed-mention mail: minutes a mention or DM stays unread before it is
+   * mailed (DIGEST_DELAY_MINUTES, default 15; fractions allowed, for tests).
+   */
+  digestDelayMinutes: number;
   /** Who may sign up: `invite` (default), `open` or `closed` (SIGNUP_POLICY). */
   signupPolicy: SignupPolicy;
   /** Members (not only admins) may create invitations (MEMBERS_CAN_INVITE=1). */
@@ -78,6 +84,14 @@ export interface Config {
   chatBufferBytes: number;
   /** Chat: a socket silent this long is closed with 4000 (CHAT_IDLE_TIMEOUT_MS, default 75 s; clients ping every 30 s). */
   chatIdleTimeoutMs: number;
+  /** Group mail transport: `smtp` (SMTP_URL, or the dev outbox without it) or `resend` (MAIL_TRANSPORT). */
+  mailTransport: "smtp" | "resend";
+  /** Resend API key (RESEND_API_KEY) and API origin (RESEND_API_URL, default https://api.resend.com). */
+  resend?: { apiKey: string; baseUrl?: string };
+  /** Cross-instance doorbell: `broadcast`, `kv-watch` or a `redis://` URL (FANOUT, default broadcast). */
+  fanout: string;
+  /** Chat: how often open sockets re-check their session and room memberships in KV (CHAT_REVALIDATE_MS, default 30 s). */
+  chatRevalidateMs: number;
   /** Chat files: largest upload in bytes (UPLOAD_MAX_BYTES, default 10 MiB). */
   uploadMaxBytes: number;
   /** Chat files: bytes stored per user (UPLOAD_QUOTA_BYTES, default 1 GiB). */
@@ -104,6 +118,16 @@ function signupPolicy(raw: string | undefined): SignupPolicy {
 }
 
 type Env = Record<string, string | undefined>;
+
+function positive(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new Error(`${name} must be a positive number, got "${raw}"`);
+  }
+  return n;
+}
 
 function int(env: Env, name: string, fallback: number): number {
   const raw = env[name];
@@ -173,6 +197,12 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     chatSendPerSecond: int(env, "CHAT_SEND_PER_SECOND", 10),
     chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
     chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
+    fanout: fanoutSpec(env.FANOUT),
+    ...mailTransport(env),
+    chatRevalidateMs: Math.max(
+      100,
+      int(env, "CHAT_REVALIDATE_MS", 30_000),
+    ),
     uploadMaxBytes: int(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
     uploadQuotaBytes: int(env, "UPLOAD_QUOTA_BYTES", 1024 * 1024 * 1024),
     uploadOrphanMs: int(env, "UPLOAD_ORPHAN_MS", 3600_000),
@@ -182,12 +212,43 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),
     oauthStartsPerIp: int(env, "OAUTH_STARTS_PER_IP", 60),
+    digestDelayMinutes: positive(env, "DIGEST_DELAY_MINUTES", 15),
     signupPolicy: signupPolicy(env.SIGNUP_POLICY),
     membersCanInvite: env.MEMBERS_CAN_INVITE === "1",
     generalRoom: env.GENERAL_ROOM !== "0",
     resetsPerIpPerHour: int(env, "RESETS_PER_IP_PER_HOUR", 20),
     resetsPerAccountPerHour: int(env, "RESETS_PER_ACCOUNT_PER_HOUR", 3),
   };
+}
+
+function mailTransport(
+  env: Env,
+): Pick<Config, "mailTransport" | "resend"> {
+  const kind = env.MAIL_TRANSPORT?.trim() || "smtp";
+  if (kind !== "smtp" && kind !== "resend") {
+    throw new Error(`MAIL_TRANSPORT must be smtp or resend, got "${kind}"`);
+  }
+  if (kind === "smtp") return { mailTransport: kind };
+  if (!env.RESEND_API_KEY) {
+    throw new Error("MAIL_TRANSPORT=resend needs RESEND_API_KEY");
+  }
+  return {
+    mailTransport: kind,
+    resend: {
+      apiKey: env.RESEND_API_KEY,
+      baseUrl: env.RESEND_API_URL || undefined,
+    },
+  };
+}
+
+function fanoutSpec(raw: string | undefined): string {
+  const spec = raw?.trim() || "broadcast";
+  if (!isFanoutSpec(spec)) {
+    throw new Error(
+      `FANOUT must be broadcast, kv-watch or a redis:// URL, got "${spec}"`,
+    );
+  }
+  return spec;
 }
 
 /** On Deno Deploy (DENO_DEPLOYMENT_ID set) the platform KV is used. */

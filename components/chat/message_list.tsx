@@ -29,6 +29,10 @@ export interface MessageListProps {
   setEditing?: (id: string | null) => void;
   /** Display names by username ("deleted user" for deleted accounts). */
   names?: Record<string, string>;
+  /** Seq of the first unread message: a "New messages" divider goes above it. */
+  unreadFrom?: number;
+  /** Seq of a message to flash (opened from search or a notification). */
+  flashSeq?: number;
 }
 
 function EditForm(
@@ -94,6 +98,10 @@ function Item(
   if (mine) cls.push("is-mine");
   if (m.status) cls.push("is-" + m.status);
   if (m.deleted) cls.push("is-deleted");
+  if (!mine && !m.deleted && (m.mentionsRoom || m.mentions?.includes(p.me))) {
+    cls.push("is-mention");
+  }
+  if (p.flashSeq !== undefined && m.seq === p.flashSeq) cls.push("is-flash");
   return (
     <li
       class={cls.join(" ")}
@@ -207,6 +215,9 @@ function Item(
 /** The message pane's list: day separators, author runs, marks and states. */
 export function MessageList(p: MessageListProps) {
   const rows = withDaySeparators(p.messages, new Date(p.now), p.timeZone);
+  const dividerAt = p.unreadFrom === undefined
+    ? undefined
+    : p.messages.find((m) => m.seq >= p.unreadFrom! && m.author !== p.me)?.id;
   return (
     <>
       {p.hasOlder && (
@@ -234,6 +245,24 @@ export function MessageList(p: MessageListProps) {
                 <span>{r.label}</span>
               </li>
             )
+            : r.message.id === dividerAt
+            ? [
+              <li
+                key="new-divider"
+                class="chat-new-divider"
+                id="chat-new-divider"
+                role="separator"
+                aria-label="New messages"
+              >
+                <span>New messages</span>
+              </li>,
+              <Item
+                key={r.message.id}
+                m={r.message}
+                continued={false}
+                p={p}
+              />,
+            ]
             : (
               <Item
                 key={r.message.id}

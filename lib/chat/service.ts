@@ -6,6 +6,8 @@
 import type { AppDeps } from "../web/types.ts";
 import { GroupCommitter } from "./group_commit.ts";
 import { ChatHub } from "./hub.ts";
+import { healOnResync } from "./resync.ts";
+import { messageIndexHook } from "./message_indexes.ts";
 import type { UserExists } from "./rooms.ts";
 import { getUserByUsername } from "../auth/users.ts";
 
@@ -24,7 +26,7 @@ export function chatFor(deps: AppDeps): ChatService {
   let svc = services.get(deps);
   if (svc) return svc;
   const { kv, bus, config } = deps;
-  const writer = new GroupCommitter(kv);
+  const writer = new GroupCommitter(kv, { hooks: [messageIndexHook] });
   const hub = new ChatHub({ kv, bus, writer }, {
     sendBurst: config.chatSendBurst,
     sendPerSecond: config.chatSendPerSecond,
@@ -32,7 +34,9 @@ export function chatFor(deps: AppDeps): ChatService {
     hardBufferBytes: 4 * config.chatBufferBytes,
     idleTimeoutMs: config.chatIdleTimeoutMs,
     sweepMs: Math.max(10, Math.min(1000, config.chatIdleTimeoutMs / 4)),
+    revalidateMs: config.chatRevalidateMs,
   });
+  const stopHealing = healOnResync(kv, bus);
   svc = {
     writer,
     hub,
@@ -40,6 +44,7 @@ export function chatFor(deps: AppDeps): ChatService {
   };
   services.set(deps, svc);
   deps.onClose(async () => {
+    stopHealing();
     await hub.close();
     await writer.close();
   });

@@ -21,7 +21,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(
+/** A same-origin JSON call; an error answer throws {@link ApiError}. */
+export async function call<T>(
   path: string,
   init: { method?: string; body?: unknown } = {},
 ): Promise<T> {

@@ -1,4 +1,5 @@
 import { nameMap } from "../../../lib/auth/directory.ts";
+import { withBadges } from "../../../lib/chat/room_badges.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
 import type { RoomSummary } from "../../../lib/chat/protocol.ts";
 import { listMyRooms } from "../../../lib/chat/rooms.ts";
@@ -13,11 +14,12 @@ interface Data {
 export const handler: Handlers<Data> = {
   async GET(_req, ctx) {
     const me = ctx.state.user!.username;
-    return ctx.render({
+    const rooms = await withBadges(
+      ctx.deps.kv,
       me,
-      rooms: await listMyRooms(ctx.deps.kv, me),
-      names: await nameMap(ctx.deps.kv),
-    });
+      await listMyRooms(ctx.deps.kv, me),
+    );
+    return ctx.render({ me, rooms, names: await nameMap(ctx.deps.kv) });
   },
 };
 
@@ -26,6 +28,7 @@ export default function ChatIndex({ data }: PageProps<Data>) {
   return (
     <>
       <link rel="stylesheet" href="/chat.css" />
+      <link rel="stylesheet" href="/chat_essentials.css" />
       <ChatApp
         me={data.me}
         rooms={data.rooms}

@@ -1,4 +1,5 @@
 /** `GET /api/rooms` (mine, or `?public=1` joinable) and `POST /api/rooms`. */
+import { withBadges } from "../../../lib/chat/room_badges.ts";
 import {
   createRoom,
   listJoinableRooms,
@@ -14,7 +15,11 @@ export const handler: Handlers = {
     const pub = ctx.url.searchParams.get("public");
     const rooms = pub === "1" || pub === "true"
       ? await listJoinableRooms(ctx.deps.kv, user)
-      : await listMyRooms(ctx.deps.kv, user);
+      : await withBadges(
+        ctx.deps.kv,
+        user,
+        await listMyRooms(ctx.deps.kv, user),
+      );
     return json({ rooms });
   },
   async POST(req, ctx) {
