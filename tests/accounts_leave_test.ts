@@ -84,7 +84,9 @@ Deno.test('leaving: delete account needs the password, removes contacts, groups,
       401,
       "every session ended",
     );
-    for (const prefix of ["contact", "group", "contact_email"]) {
+    for (
+      const prefix of ["contact", "group", "contact_email", "contact_ix"]
+    ) {
       const left = await Array.fromAsync(
         s.kv.list({ prefix: [prefix, userId] }),
       );

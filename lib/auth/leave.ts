@@ -27,6 +27,8 @@ const CONTACT_PREFIXES = [
   "contact_sorted",
   "contact_group",
   "contact_search",
+  "contact_ix",
+  "contact_ixv",
   "contacts_rev",
   "group",
   "group_name",
