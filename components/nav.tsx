@@ -1,5 +1,6 @@
 import type { User } from "../lib/auth/users.ts";
 import { ThemeToggle } from "./theme_toggle.tsx";
+import { Avatar } from "./avatar.tsx";
 
 /** Top navigation: app sections, the signed-in user, logout. */
 export function Nav({ user, path }: { user?: User; path: string }) {
@@ -24,6 +25,8 @@ export function Nav({ user, path }: { user?: User; path: string }) {
           {link("/chat", "Chat")}
           {link("/contacts", "Contacts")}
           {link("/campaigns", "Mail")}
+          {link("/people", "People")}
+          {user.role === "admin" && link("/admin", "Admin")}
         </nav>
       )}
       <div class="topbar-end">
@@ -32,8 +35,14 @@ export function Nav({ user, path }: { user?: User; path: string }) {
             <>
               <ThemeToggle />
               <a class="user" href="/settings" title="Settings">
-                <span class="user-icon" aria-hidden="true">⚙</span>
-                <span class="user-name">{user.username}</span>
+                <Avatar
+                  username={user.username}
+                  name={user.displayName || user.username}
+                  size={24}
+                />{" "}
+                <span class="user-name">
+                  {user.displayName || user.username}
+                </span>
               </a>
               <form method="post" action="/logout" class="inline">
                 <button type="submit" class="link">Log out</button>

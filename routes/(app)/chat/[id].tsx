@@ -6,6 +6,7 @@ import { isId, isSeq } from "../../../lib/chat/protocol.ts";
 import { getRoom, listMyRooms } from "../../../lib/chat/rooms.ts";
 import { listMessages, loadFirstScreen } from "../../../lib/chat/messages.ts";
 import { ForbiddenError, NotFoundError } from "../../../lib/errors.ts";
+import { nameMap } from "../../../lib/auth/directory.ts";
 import { ChatApp } from "../../../islands/chat_app.tsx";
 import {
   firstPageSize,
@@ -14,6 +15,7 @@ import {
 
 interface Data {
   me: string;
+  names: Record<string, string>;
   rooms: RoomSummary[];
   active: string;
   messages: Message[];
@@ -44,7 +46,14 @@ export const handler: Handlers<Data> = {
         await getRoom(kv, me, id);
         messages = await listMessages(kv, me, id, { before, limit: PAGE_SIZE });
       }
-      return ctx.render({ me, rooms, active: id, messages, latestSeq });
+      return ctx.render({
+        me,
+        rooms,
+        active: id,
+        messages,
+        latestSeq,
+        names: await nameMap(kv),
+      });
     } catch (err) {
       // Not a member (or no such room): the page does not exist for you.
       if (err instanceof NotFoundError || err instanceof ForbiddenError) {
@@ -66,6 +75,7 @@ export default function ChatRoom({ data }: PageProps<Data>) {
       <link rel="stylesheet" href="/chat_essentials.css" />
       <ChatApp
         me={data.me}
+        names={data.names}
         rooms={data.rooms}
         active={data.active}
         messages={data.messages}
