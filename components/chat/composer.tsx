@@ -1,41 +1,97 @@
-import { useRef, useState } from "preact/hooks";
-import { MAX_TEXT_CHARS } from "../../lib/chat/protocol.ts";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { type FileRef, MAX_TEXT_CHARS } from "../../lib/chat/protocol.ts";
+import { WRAP_KEYS, wrapSelection } from "../../lib/chat/client/wrap.ts";
+import { UploadList, useUploads } from "./composer_files.tsx";
 
 /** Props of {@link Composer}. */
 export interface ComposerProps {
   roomName: string;
+  /** The room's id (uploads go there). */
+  roomId?: string;
   /** False until the island is interactive. */
   interactive: boolean;
-  onSend: (text: string) => void;
+  /** Read-only (archived) room: no composer input. */
+  readOnly?: boolean;
+  onSend: (text: string, files: FileRef[]) => void;
   onTyping: () => void;
   /** ArrowUp in an empty composer: edit my last message. */
   onEditLast?: () => void;
+  /** The message being replied to, shown above the box. */
+  replying?: { author: string; text: string } | null;
+  onCancelReply?: () => void;
 }
 
 /**
  * The message box: Enter sends, Shift+Enter adds a line, ArrowUp in an
- * empty box edits your last message.
+ * empty box edits your last message, Ctrl+B / Ctrl+I / Ctrl+E wrap the
+ * selection in bold / italic / code. Files attach by the button, drag and
+ * drop or paste, each with a progress bar and a cancel button.
  */
 export function Composer(p: ComposerProps) {
   const [text, setText] = useState("");
   const box = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const uploads = useUploads(p.roomId ?? "");
   const length = [...text.trim()].length;
   const tooLong = length > MAX_TEXT_CHARS;
+  const canSend = !tooLong && !uploads.busy &&
+    (length > 0 || uploads.done.length > 0);
+  useEffect(() => {
+    if (p.replying) box.current?.focus();
+  }, [p.replying]);
   const send = () => {
     const t = text.trim();
-    if (!t || tooLong) return;
-    p.onSend(t);
+    if (!canSend) return;
+    p.onSend(t, uploads.done);
     setText("");
+    uploads.clear();
     box.current?.focus();
   };
+  const canAttach = p.interactive && !!p.roomId;
+  if (p.readOnly) {
+    return (
+      <p class="chat-composer chat-readonly" role="status">
+        This room is archived: it is read-only.
+      </p>
+    );
+  }
   return (
     <form
-      class="chat-composer"
+      class={"chat-composer" + (dragging ? " is-dragging" : "")}
       onSubmit={(e) => {
         e.preventDefault();
         send();
       }}
+      onDragOver={(e) => {
+        if (!canAttach || !e.dataTransfer?.types.includes("Files")) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        setDragging(false);
+        if (!canAttach || !e.dataTransfer?.files.length) return;
+        e.preventDefault();
+        uploads.add(e.dataTransfer.files);
+      }}
     >
+      {p.replying && (
+        <div class="chat-replying">
+          <span>
+            Replying to <strong>{p.replying.author}</strong>:{" "}
+            <span class="chat-muted">{p.replying.text}</span>
+          </span>
+          <button
+            type="button"
+            onClick={p.onCancelReply}
+            aria-label="Cancel the reply"
+          >
+            ✕
+          </button>
+        </div>
+      )}
+      <UploadList list={uploads.list} onRemove={uploads.remove} />
       <label for="chat-input" class="sr-only">
         Message {p.roomName}
       </label>
@@ -52,17 +108,61 @@ export function Composer(p: ComposerProps) {
           setText(e.currentTarget.value);
           if (e.currentTarget.value.trim()) p.onTyping();
         }}
+        onPaste={(e) => {
+          const files = [...(e.clipboardData?.files ?? [])];
+          if (!canAttach || !files.length) return;
+          e.preventDefault();
+          uploads.add(files);
+        }}
         onKeyDown={(e) => {
-          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+          const marker = (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey
+            ? WRAP_KEYS[e.key.toLowerCase()]
+            : undefined;
+          if (marker) {
+            e.preventDefault();
+            const el = e.currentTarget;
+            const w = wrapSelection(
+              el.value,
+              el.selectionStart,
+              el.selectionEnd,
+              marker,
+            );
+            el.value = w.text;
+            el.setSelectionRange(w.start, w.end);
+            setText(w.text);
+          } else if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             send();
+          } else if (e.key === "Escape" && p.replying) {
+            p.onCancelReply?.();
           } else if (e.key === "ArrowUp" && text === "" && p.onEditLast) {
             e.preventDefault();
             p.onEditLast();
           }
         }}
       />
-      <button type="submit" disabled={!p.interactive || !length || tooLong}>
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        hidden
+        onChange={(e) => {
+          const files = e.currentTarget.files;
+          if (files?.length) uploads.add(files);
+          e.currentTarget.value = "";
+        }}
+      />
+      <button
+        type="button"
+        class="chat-attach"
+        disabled={!canAttach}
+        onClick={() => fileInput.current?.click()}
+        aria-label="Attach files"
+        title="Attach files (or drop or paste them)"
+      >
+        📎
+      </button>
+      <button type="submit" disabled={!p.interactive || !canSend}>
         Send
       </button>
       <p id="chat-input-help" class="chat-help">

@@ -15,6 +15,8 @@ export interface ChatService {
   hub: ChatHub;
   /** Whether a username belongs to an account (for DMs and adding members). */
   userExists: UserExists;
+  /** Whether a username is an app admin (manages every room). */
+  isAdmin: (username: string) => Promise<boolean>;
 }
 
 const services = new WeakMap<AppDeps, ChatService>();
@@ -37,6 +39,13 @@ export function chatFor(deps: AppDeps): ChatService {
     writer,
     hub,
     userExists: async (name) => (await getUserByUsername(kv, name)) !== null,
+    isAdmin: async (name) => {
+      // The accounts area marks admins on the user record (`role: "admin"`).
+      const u = await getUserByUsername(kv, name) as
+        | { role?: string; admin?: boolean }
+        | null;
+      return u?.role === "admin" || u?.admin === true;
+    },
   };
   services.set(deps, svc);
   deps.onClose(async () => {

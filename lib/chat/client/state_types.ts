@@ -2,7 +2,13 @@
  * Types and constants of the chat client state (see `state.ts`).
  * @module
  */
-import type { Message, RoomSummary, ServerFrame } from "../protocol.ts";
+import type {
+  FileRef,
+  Message,
+  ReplyRef,
+  RoomSummary,
+  ServerFrame,
+} from "../protocol.ts";
 import { TYPING_TTL_MS } from "../protocol.ts";
 
 /** A message being sent: shown at the bottom until acknowledged. */
@@ -15,6 +21,9 @@ export interface PendingMessage {
   createdAt: string;
   status: "pending" | "failed";
   error?: string;
+  replyTo?: ReplyRef;
+  /** Uploaded files sent with it. */
+  files?: FileRef[];
 }
 
 /** One room's client-side view. */
@@ -74,7 +83,15 @@ export type Action =
     limit: number;
   }
   | { type: "frame"; frame: ServerFrame; now: number }
-  | { type: "send"; room: string; cid: string; text: string; now: number }
+  | {
+    type: "send";
+    room: string;
+    cid: string;
+    text: string;
+    now: number;
+    replyTo?: ReplyRef;
+    files?: FileRef[];
+  }
   | { type: "resent"; cids: string[]; now: number }
   | { type: "retry"; cid: string; now: number }
   | { type: "discard"; cid: string }
