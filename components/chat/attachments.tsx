@@ -56,7 +56,7 @@ export function Attachments(
                   alt={f.name}
                   width={f.width}
                   height={f.height}
-                  loading="lazy"
+                  decoding="async"
                   style={{ aspectRatio: `${f.width} / ${f.height}` }}
                 />
               </a>

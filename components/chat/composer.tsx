@@ -160,7 +160,19 @@ export function Composer(p: ComposerProps) {
         aria-label="Attach files"
         title="Attach files (or drop or paste them)"
       >
-        📎
+        <svg
+          viewBox="0 0 24 24"
+          width="18"
+          height="18"
+          aria-hidden="true"
+          fill="none"
+          stroke="currentColor"
+          stroke-width="2"
+          stroke-linecap="round"
+          stroke-linejoin="round"
+        >
+          <path d="M21 12.5l-8.5 8.5a6 6 0 0 1-8.5-8.5l9-9a4 4 0 0 1 5.7 5.7l-9 9a2 2 0 0 1-2.8-2.8l8.3-8.3" />
+        </svg>
       </button>
       <button type="submit" disabled={!p.interactive || !canSend}>
         Send

@@ -363,6 +363,8 @@ export function useChat(init: ChatInit) {
       return false;
     },
     clearNotice: () => dispatch({ type: "notice", text: "" }),
+    notice: (text: string) => dispatch({ type: "notice", text }),
+    removeRoom: (id: string) => dispatch({ type: "room-removed", room: id }),
     reconnect: () => conn.current?.online(),
     createRoom: async (name: string, visibility: "public" | "private") => {
       await joined(await api.createRoom(name, visibility));
