@@ -114,6 +114,7 @@ async function benchOurs(dir: string): Promise<Result> {
   const server = await startServer({
     kvPath: `${dir}/ours.kv`,
     env: {
+      SIGNUP_POLICY: "open",
       CHAT_SEND_BURST: "100000000",
       CHAT_SEND_PER_SECOND: "100000000",
       CHAT_BUFFER_BYTES: String(64 << 20),

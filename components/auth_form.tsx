@@ -6,6 +6,10 @@ export interface AuthFormData {
   error?: string;
   fields?: Record<string, string>;
   next?: string;
+  /** Sign-up: invitation token, posted back as the field `invite`. */
+  invite?: string;
+  /** A short note above the form (e.g. who invited you). */
+  notice?: string;
 }
 
 /** The username/password form shared by login and sign-up (no JavaScript). */
@@ -35,7 +39,11 @@ export function AuthForm(
           {data.error}
         </p>
       )}
+      {data?.notice && <p class="notice" role="status">{data.notice}</p>}
       <form method="post" action={action}>
+        {data?.invite && (
+          <input type="hidden" name="invite" value={data.invite} />
+        )}
         <label for="username">Username</label>
         <input
           id="username"

@@ -1,8 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Contact, Group } from "../lib/contacts/model.ts";
-import { api, ApiError } from "./contacts/api.ts";
-import { ContactForm } from "./contacts/contact_form.tsx";
+import { api } from "./contacts/api.ts";
+import { BulkBar, type BulkChoice } from "./contacts/bulk_bar.tsx";
+import { ContactEditor } from "./contacts/contact_editor.tsx";
 import { ContactTable } from "./contacts/contact_table.tsx";
+import { GroupBar } from "./contacts/group_bar.tsx";
 import { ImportDialog } from "./contacts/import_dialog.tsx";
 
 /** Props: the first page and the groups, rendered on the server. */
@@ -12,9 +14,12 @@ export interface ContactsAppProps {
   groups: Group[];
 }
 
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+
 /**
- * The contacts page: search as you type, group chips, the table with inline
- * edit and delete (with undo), the new-contact form, import and export.
+ * The contacts page: search as you type, group chips, the table with
+ * multi-select and bulk actions, the contact editor (new and edit, every
+ * field), delete with undo (one or many), import and export.
  */
 export function ContactsApp(props: ContactsAppProps) {
   const [q, setQ] = useState("");
@@ -22,12 +27,14 @@ export function ContactsApp(props: ContactsAppProps) {
   const [contacts, setContacts] = useState(props.contacts);
   const [cursor, setCursor] = useState(props.cursor);
   const [groups, setGroups] = useState(props.groups);
-  const [showForm, setShowForm] = useState(false);
+  const [editor, setEditor] = useState<{ contact: Contact | null } | null>(
+    null,
+  );
   const [importing, setImporting] = useState(false);
   const [status, setStatus] = useState("");
-  const [undo, setUndo] = useState<Contact | null>(null);
-  const [newGroup, setNewGroup] = useState("");
-  const [groupError, setGroupError] = useState("");
+  const [undo, setUndo] = useState<Contact[] | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [busy, setBusy] = useState(false);
   const seq = useRef(0);
   const first = useRef(true);
   const undoRef = useRef<HTMLButtonElement>(null);
@@ -64,19 +71,36 @@ export function ContactsApp(props: ContactsAppProps) {
     return () => clearTimeout(t);
   }, [q, group]);
 
+  // Only contacts on screen stay selected (a search hides the others).
+  useEffect(() => {
+    const shown = new Set(contacts.map((c) => c.id));
+    if ([...selected].some((id) => !shown.has(id))) {
+      setSelected(new Set([...selected].filter((id) => shown.has(id))));
+    }
+  }, [contacts]);
+
   useEffect(() => {
     if (!undo) return;
-    undoRef.current?.focus(); // the deleted row's button is gone
+    undoRef.current?.focus(); // the deleted rows' buttons are gone
     const t = setTimeout(() => setUndo(null), 10_000);
     return () => clearTimeout(t);
   }, [undo]);
 
+  function deleted(list: Contact[]) {
+    const ids = new Set(list.map((c) => c.id));
+    setContacts((cs) => cs.filter((x) => !ids.has(x.id)));
+    setUndo(list);
+    setStatus(
+      list.length === 1
+        ? `Deleted ${list[0].name}.`
+        : `Deleted ${plural(list.length, "contact")}.`,
+    );
+  }
+
   async function remove(c: Contact) {
     try {
       await api.remove(c.id);
-      setContacts((cs) => cs.filter((x) => x.id !== c.id));
-      setUndo(c);
-      setStatus(`Deleted ${c.name}.`);
+      deleted([c]);
     } catch (err) {
       setStatus((err as Error).message);
     }
@@ -84,61 +108,57 @@ export function ContactsApp(props: ContactsAppProps) {
 
   async function restore() {
     if (!undo) return;
-    const {
-      id: _i,
-      createdAt: _c,
-      updatedAt: _u,
-      email: _e,
-      phone: _p,
-      ...input
-    } = undo;
     try {
-      const c = await api.create(input);
+      const r = await api.bulk({ action: "restore", contacts: undo });
       setUndo(null);
-      setStatus(`Restored ${c.name}.`);
+      const what = undo.length === 1 ? undo[0].name : plural(r.done, "contact");
+      setStatus(
+        r.errors.length
+          ? `Restored ${plural(r.done, "contact")}; ${r.errors[0].message}`
+          : `Restored ${what}.`,
+      );
       await load(true, false);
     } catch (err) {
       setStatus((err as Error).message);
     }
   }
 
-  async function addGroup(e: Event) {
-    e.preventDefault();
+  async function bulk(action: BulkChoice, groupId?: string) {
+    const ids = [...selected];
+    setBusy(true);
     try {
-      const g = await api.createGroup(newGroup);
-      setGroups(await api.groups());
-      setNewGroup("");
-      setGroupError("");
-      setStatus(`Group ${g.name} created.`);
-    } catch (err) {
-      setGroupError((err as ApiError).message);
-    }
-  }
-
-  async function renameGroup() {
-    const g = groups.find((x) => x.id === group);
-    const name = g && prompt(`New name for the group "${g.name}":`, g.name);
-    if (!g || !name || name === g.name) return;
-    try {
-      await api.renameGroup(g.id, name);
-      setGroups(await api.groups());
-      setStatus(`Group renamed to ${name.trim()}.`);
+      const r = await api.bulk({ action, ids, groupId });
+      if (action === "delete") {
+        setSelected(new Set());
+        deleted(r.contacts);
+        return;
+      }
+      const name = groups.find((g) => g.id === groupId)?.name ?? "";
+      const problems = r.errors.length
+        ? ` ${plural(r.errors.length, "contact")} not changed: ${
+          r.errors[0].message
+        }`
+        : "";
+      setStatus(
+        (action === "add_to_group"
+          ? `Added ${plural(r.done, "contact")} to ${name}.`
+          : `Removed ${plural(r.done, "contact")} from ${name}.`) + problems,
+      );
+      await load(true, false);
     } catch (err) {
       setStatus((err as Error).message);
+    } finally {
+      setBusy(false);
     }
   }
 
-  async function dropGroup() {
-    const g = groups.find((x) => x.id === group);
-    if (!g || !confirm(`Delete the group "${g.name}"? Its contacts stay.`)) {
-      return;
-    }
-    await api.deleteGroup(g.id);
-    setGroups(await api.groups());
-    setGroup("");
-    setStatus(`Group ${g.name} deleted; its contacts stay.`);
+  function select(ids: string[], on: boolean) {
+    const next = new Set(selected);
+    for (const id of ids) on ? next.add(id) : next.delete(id);
+    setSelected(next);
   }
 
+  const filtering = q.trim() !== "" || group !== "";
   return (
     <div class="contacts-app">
       <div class="toolbar">
@@ -147,7 +167,7 @@ export function ContactsApp(props: ContactsAppProps) {
           <input
             id="contact-search"
             type="search"
-            placeholder="Search name, email, company, phone"
+            placeholder="Search name, nickname, email, company, phone"
             value={q}
             onInput={(e) => setQ((e.target as HTMLInputElement).value)}
           />
@@ -156,12 +176,17 @@ export function ContactsApp(props: ContactsAppProps) {
           <button
             type="button"
             class="primary"
-            onClick={() => setShowForm(!showForm)}
-            aria-expanded={showForm}
+            onClick={() => setEditor({ contact: null })}
           >
             New contact
           </button>
-          <button type="button" onClick={() => setImporting(true)}>
+          <button
+            type="button"
+            onClick={() => {
+              setStatus(""); // an older message would read as the import's
+              setImporting(true);
+            }}
+          >
             Import…
           </button>
           <a class="button" href="/api/contacts/export?format=csv" download>
@@ -172,63 +197,13 @@ export function ContactsApp(props: ContactsAppProps) {
           </a>
         </div>
       </div>
-      <div class="chips" role="group" aria-label="Filter by group">
-        <button
-          type="button"
-          class="chip"
-          aria-pressed={group === ""}
-          onClick={() => setGroup("")}
-        >
-          All
-        </button>
-        {groups.map((g) => (
-          <button
-            key={g.id}
-            type="button"
-            class="chip"
-            aria-pressed={group === g.id}
-            onClick={() => setGroup(g.id)}
-          >
-            {g.name}
-          </button>
-        ))}
-        {group && (
-          <>
-            <button type="button" class="link" onClick={renameGroup}>
-              Rename this group
-            </button>
-            <button type="button" class="link danger" onClick={dropGroup}>
-              Delete this group
-            </button>
-          </>
-        )}
-        <form class="new-group" onSubmit={addGroup}>
-          <label for="new-group" class="sr-only">New group name</label>
-          <input
-            id="new-group"
-            placeholder="New group"
-            value={newGroup}
-            aria-invalid={groupError ? "true" : undefined}
-            aria-describedby={groupError ? "new-group-error" : undefined}
-            onInput={(e) => setNewGroup((e.target as HTMLInputElement).value)}
-          />
-          <button type="submit">Add group</button>
-          {groupError && (
-            <p id="new-group-error" class="field-error">{groupError}</p>
-          )}
-        </form>
-      </div>
-      {showForm && (
-        <ContactForm
-          groups={groups}
-          onCancel={() => setShowForm(false)}
-          onCreated={(c) => {
-            setShowForm(false);
-            setStatus(`Added ${c.name}.`);
-            load(true, false);
-          }}
-        />
-      )}
+      <GroupBar
+        groups={groups}
+        group={group}
+        onGroup={setGroup}
+        onGroups={setGroups}
+        onStatus={setStatus}
+      />
       <p class="status" role="status" aria-live="polite">
         {status}
         {undo && (
@@ -242,16 +217,26 @@ export function ContactsApp(props: ContactsAppProps) {
           </button>
         )}
       </p>
-      <ContactTable
-        contacts={contacts}
-        groups={groups}
-        onDelete={remove}
-        onSaved={(c) => {
-          setContacts((cs) => cs.map((x) => (x.id === c.id ? c : x)));
-          setStatus(`Saved ${c.name}.`);
-        }}
-      />
-      {contacts.length === 0 && (
+      {selected.size > 0 && (
+        <BulkBar
+          count={selected.size}
+          groups={groups}
+          busy={busy}
+          onAction={bulk}
+          onClear={() => setSelected(new Set())}
+        />
+      )}
+      {contacts.length > 0 && (
+        <ContactTable
+          contacts={contacts}
+          groups={groups}
+          selected={selected}
+          onSelect={select}
+          onEdit={(c) => setEditor({ contact: c })}
+          onDelete={remove}
+        />
+      )}
+      {contacts.length === 0 && !filtering && (
         <p class="empty">No contacts yet. Add one or import a file.</p>
       )}
       {cursor && (
@@ -259,11 +244,36 @@ export function ContactsApp(props: ContactsAppProps) {
           Load more
         </button>
       )}
+      {editor && (
+        <ContactEditor
+          contact={editor.contact}
+          groups={groups}
+          onClose={() => setEditor(null)}
+          onSaved={(c, created) => {
+            setEditor(null);
+            if (created) {
+              setStatus(`Added ${c.name}.`);
+              load(true, false);
+            } else {
+              setContacts((cs) => cs.map((x) => (x.id === c.id ? c : x)));
+              setStatus(`Saved ${c.name}.`);
+            }
+          }}
+        />
+      )}
       <ImportDialog
         open={importing}
-        onClose={async (changed) => {
+        onClose={async (report) => {
           setImporting(false);
-          if (changed) {
+          if (!report) return;
+          setStatus(
+            `Import done: ${report.imported} imported, ${report.updated} updated, ${report.skipped} skipped${
+              report.errors.length
+                ? `, ${plural(report.errors.length, "row")} with errors`
+                : ""
+            }.`,
+          );
+          if (report.imported + report.updated > 0) {
             setGroups(await api.groups());
             await load(true, false);
           }

@@ -60,6 +60,10 @@ export interface Config {
   signupsPerIpPerHour: number;
   /** Provider sign-ins started per IP address per 10 minutes before 429. */
   oauthStartsPerIp: number;
+  /** Who may sign up: `invite` (default), `open` or `closed` (SIGNUP_POLICY). */
+  signupPolicy: SignupPolicy;
+  /** Members (not only admins) may create invitations (MEMBERS_CAN_INVITE=1). */
+  membersCanInvite: boolean;
   /** Chat: sends a user may burst (CHAT_SEND_BURST, default 30). */
   chatSendBurst: number;
   /** Chat: sustained sends per second per user (CHAT_SEND_PER_SECOND, default 10). */
@@ -78,6 +82,19 @@ export interface Config {
   roomCreatesPerHour: number;
   /** Members a user may add to rooms per hour (MEMBER_ADDS_PER_HOUR, default 200). */
   memberAddsPerHour: number;
+}
+
+/** The sign-up policies of `SIGNUP_POLICY`. */
+export type SignupPolicy = "invite" | "open" | "closed";
+
+function signupPolicy(raw: string | undefined): SignupPolicy {
+  const v = (raw ?? "").trim().toLowerCase() || "invite";
+  if (v !== "invite" && v !== "open" && v !== "closed") {
+    throw new Error(
+      `SIGNUP_POLICY must be invite, open or closed, got "${raw}"`,
+    );
+  }
+  return v;
 }
 
 type Env = Record<string, string | undefined>;
@@ -159,6 +176,8 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),
     oauthStartsPerIp: int(env, "OAUTH_STARTS_PER_IP", 60),
+    signupPolicy: signupPolicy(env.SIGNUP_POLICY),
+    membersCanInvite: env.MEMBERS_CAN_INVITE === "1",
   };
 }
 

@@ -100,3 +100,10 @@ export class TooManyRequestsError extends AppError {
     this.retryAfter = retryAfter;
   }
 }
+
+/** 410: a link that was valid once (expired, revoked or used up). */
+export class GoneError extends AppError {
+  constructor(message: string, code = "gone") {
+    super(410, code, message);
+  }
+}

@@ -15,6 +15,7 @@ function spawnApp(kvPath: string, smtpUrl: string): Deno.ChildProcess {
     cwd: PROJECT_ROOT,
     env: {
       KV_PATH: kvPath,
+      SIGNUP_POLICY: "open",
       SMTP_URL: smtpUrl,
       PORT: "0",
       MAIL_CONCURRENCY: String(CONCURRENCY),

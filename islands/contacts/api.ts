@@ -66,7 +66,22 @@ export const api = {
     call<Group>(`/api/groups/${id}`, jsonInit("PATCH", { name })),
   deleteGroup: (id: string) =>
     call<void>(`/api/groups/${id}`, { method: "DELETE" }),
+  bulk: (body: {
+    action: "add_to_group" | "remove_from_group" | "delete" | "restore";
+    ids?: string[];
+    groupId?: string;
+    contacts?: Contact[];
+  }) => call<BulkResult>("/api/contacts/bulk", jsonInit("POST", body)),
 };
+
+/** The answer of `POST /api/contacts/bulk`. */
+export interface BulkResult {
+  action: string;
+  done: number;
+  notFound: string[];
+  errors: { id: string; message: string }[];
+  contacts: Contact[];
+}
 
 /** Import report (DESIGN.md §9). */
 export interface Report {
@@ -74,6 +89,8 @@ export interface Report {
   updated: number;
   skipped: number;
   errors: { line: number; message: string }[];
+  /** Rows imported without a field that was invalid. */
+  warnings?: { line: number; message: string }[];
 }
 
 /**

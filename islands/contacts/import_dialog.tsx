@@ -70,7 +70,7 @@ async function preview(text: string, name: string): Promise<Preview> {
 
 /** The import dialog: pick a file, preview, import with progress, report. */
 export function ImportDialog(
-  props: { open: boolean; onClose: (changed: boolean) => void },
+  props: { open: boolean; onClose: (report: Report | null) => void },
 ) {
   const ref = useRef<HTMLDialogElement>(null);
   const [file, setFile] = useState<{ name: string; text: string } | null>(null);
@@ -130,10 +130,11 @@ export function ImportDialog(
   }
 
   const close = () => {
-    const changed = !!report && report.imported + report.updated > 0;
+    const done = report;
     reset();
-    props.onClose(changed);
+    props.onClose(done);
   };
+  const warnings = report?.warnings ?? [];
 
   return (
     <dialog
@@ -234,7 +235,9 @@ export function ImportDialog(
         {busy && progress
           ? `Importing… ${progress.done} of ${progress.total || "?"} rows`
           : report
-          ? `Done: ${report.imported} imported, ${report.updated} updated, ${report.skipped} skipped, ${report.errors.length} with errors.`
+          ? `Done: ${report.imported} imported, ${report.updated} updated, ${report.skipped} skipped, ${report.errors.length} with errors.${
+            warnings.length ? ` ${warnings.length} fields not imported.` : ""
+          }`
           : ""}
       </p>
       {error && <p class="form-error" role="alert">{error}</p>}
@@ -252,6 +255,25 @@ export function ImportDialog(
               <tr key={i}>
                 <td>{e.line}</td>
                 <td>{e.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {warnings.length > 0 && (
+        <table class="import-errors import-warnings">
+          <caption>Imported without these fields</caption>
+          <thead>
+            <tr>
+              <th scope="col">Line</th>
+              <th scope="col">Field not imported</th>
+            </tr>
+          </thead>
+          <tbody>
+            {warnings.map((w, i) => (
+              <tr key={i}>
+                <td>{w.line}</td>
+                <td>{w.message}</td>
               </tr>
             ))}
           </tbody>

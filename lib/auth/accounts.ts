@@ -11,6 +11,8 @@ import {
   hashPassword,
   verifyPassword,
 } from "./passwords.ts";
+import { findUsableInvite, useInvite } from "./invites.ts";
+import { signupBlocked } from "./policy.ts";
 import {
   createUser,
   getUserByUsername,
@@ -21,15 +23,26 @@ import {
 
 const HOUR = 60 * 60_000;
 
-/** Creates an account with a password; limited per IP. */
+/**
+ * Creates an account with a password; limited per IP. `SIGNUP_POLICY`
+ * decides who may: `open` anyone, `invite` only with a usable invitation
+ * (field `invite`), `closed` nobody; the first account on an empty store may
+ * always sign up (it becomes the admin).
+ */
 export async function signUp(
   kv: Deno.Kv,
   config: Config,
-  input: { username?: unknown; password?: unknown },
+  input: { username?: unknown; password?: unknown; invite?: unknown },
   ip: string,
 ): Promise<User> {
   const username = validateUsername(input.username);
   const password = validatePassword(input.password);
+  const hasInvite = typeof input.invite === "string" && input.invite !== "";
+  if (config.signupPolicy === "closed" && hasInvite) {
+    throw signupBlocked(config);
+  }
+  // Fail early (before hashing) on a bad link; re-read inside the atomic.
+  const invite = hasInvite ? await findUsableInvite(kv, input.invite) : null;
   const limit: Limit = { max: config.signupsPerIpPerHour, windowMs: HOUR };
   // Reserved before the work; a failed attempt (name taken) still counts,
   // so the form cannot be used to probe usernames without limit.
@@ -41,6 +54,18 @@ export async function signUp(
   return await createUser(kv, {
     username,
     passwordHash: await hashPassword(password),
+    email: invite?.value.email,
+    emailVerified: Boolean(invite?.value.email),
+  }, {
+    firstOnly: !invite && config.signupPolicy !== "open",
+    extra: invite
+      ? async () => {
+        const entry = await findUsableInvite(kv, input.invite);
+        return (op) => useInvite(op, entry);
+      }
+      : undefined,
+  }).catch((err) => {
+    throw err?.code === "invite_required" ? signupBlocked(config) : err;
   });
 }
 

@@ -21,6 +21,8 @@ export interface CredentialsPageData {
   fields?: Record<string, string>;
   next?: string;
   providers?: ProviderChoice[];
+  /** Sign-up: the invitation token carried by the form. */
+  invite?: string;
 }
 
 /** Checks (or creates) the account behind a submitted form. */
@@ -52,6 +54,7 @@ export function credentialsHandlers(
       }, (failure) => ({
         ...failure,
         username: form.username,
+        invite: form.invite || undefined,
         next,
         providers: providerChoices(config),
       }));

@@ -19,7 +19,7 @@ function bigCsv(rows: number): string {
 }
 
 browserTest(
-  "contacts ui: import a CSV through the dialog with progress and report, then search and edit inline",
+  "contacts ui: import a CSV through the dialog with progress and report, then search and edit in the contact dialog",
   async (browser) => {
     const server = await startServer();
     try {
@@ -107,9 +107,15 @@ browserTest(
       );
       assertEquals(await body.locator("th").textContent(), "Zebra Stripe");
 
-      // Inline edit: Enter saves.
+      // Edit in the contact dialog: focus moves into it, Enter saves.
       await page.getByRole("button", { name: "Edit Zebra Stripe" }).click();
-      const company = page.getByLabel("Company of Zebra Stripe");
+      const editor = page.getByRole("dialog", { name: "Edit Zebra Stripe" });
+      await editor.waitFor();
+      assertEquals(
+        await page.evaluate(() => document.activeElement?.id),
+        "ce-givenName",
+      );
+      const company = editor.getByLabel("Company");
       await company.fill("Serengeti Park");
       await company.press("Enter");
       await page.getByRole("status").filter({ hasText: "Saved Zebra Stripe." })
@@ -123,12 +129,14 @@ browserTest(
         return (await r.json()).contacts[0].company;
       });
       assertEquals(stored, "Serengeti Park");
-      // A bad email in inline edit shows the field error and keeps the row editable.
+      // A bad email shows the field error and keeps the dialog open;
+      // Escape closes it without saving.
       await page.getByRole("button", { name: "Edit Zebra Stripe" }).click();
-      await page.getByLabel("Email of Zebra Stripe").fill("zebra@");
-      await page.getByRole("button", { name: "Save" }).click();
-      await page.getByText("The domain after @ is missing.").waitFor();
-      await page.getByLabel("Email of Zebra Stripe").press("Escape");
+      await editor.getByLabel("Email 1", { exact: true }).fill("zebra@");
+      await editor.getByRole("button", { name: "Save" }).click();
+      await editor.getByText("The domain after @ is missing.").waitFor();
+      await editor.getByLabel("Email 1", { exact: true }).press("Escape");
+      await editor.waitFor({ state: "hidden" });
       if (Deno.env.get("SCREENSHOTS")) {
         await page.screenshot({
           path: "/tmp/contacts-page.png",
@@ -170,8 +178,10 @@ browserTest(
       await page.waitForFunction(() =>
         document.querySelectorAll(".contacts-table tbody tr").length === 1
       );
-      page.once("dialog", (d) => d.accept("Wildlife"));
       await page.getByRole("button", { name: "Rename this group" }).click();
+      const rename = page.getByRole("dialog", { name: "Rename the group Zoo" });
+      await rename.getByLabel("New group name").fill("Wildlife");
+      await rename.getByRole("button", { name: "Rename" }).click();
       await page.getByRole("button", { name: "Wildlife", exact: true })
         .waitFor();
       page.once("dialog", (d) => d.accept());

@@ -86,8 +86,11 @@ export class Client {
   async signup(
     username = uniqueName(),
     password = "correct horse battery",
+    extra: Record<string, string> = {},
   ): Promise<this> {
-    const res = await this.fetch("/signup", { form: { username, password } });
+    const res = await this.fetch("/signup", {
+      form: { username, password, ...extra },
+    });
     await res.body?.cancel();
     if (res.status !== 303) {
       throw new Error(`signup ${username} answered ${res.status}`);

@@ -33,7 +33,7 @@ export interface StartOptions {
 
 /**
  * Starts the app on 127.0.0.1 with a random port. Generous sign-up limits
- * unless the test sets its own.
+ * and `SIGNUP_POLICY=open` unless the test sets its own.
  */
 export async function startServer(
   options: StartOptions = {},
@@ -42,6 +42,8 @@ export async function startServer(
     KV_PATH: ":memory:",
     SIGNUPS_PER_IP_PER_HOUR: "100000",
     LOGIN_FAILURES_PER_IP: "100000",
+    // Tests sign up freely; invitation tests set SIGNUP_POLICY=invite.
+    SIGNUP_POLICY: "open",
     ROOM_CREATES_PER_HOUR: "100000",
     MEMBER_ADDS_PER_HOUR: "100000",
     ...options.env,

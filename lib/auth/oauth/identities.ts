@@ -11,7 +11,12 @@
  * @module
  */
 import { ConflictError, NotFoundError } from "../../errors.ts";
-import { createUser, getUser, type User } from "../users.ts";
+import {
+  type CreateOptions,
+  createUser,
+  getUser,
+  type User,
+} from "../users.ts";
 import type { ProviderIdentity } from "./flow.ts";
 import type { ProviderId } from "./providers.ts";
 import { baseUsername, usernameCandidates } from "./username.ts";
@@ -100,6 +105,7 @@ export async function signInWithIdentity(
   kv: Deno.Kv,
   identity: ProviderIdentity,
   waitMs = 5_000,
+  createOptions: CreateOptions = {},
 ): Promise<{ user: User; created: boolean }> {
   const { provider, subject } = identity;
   const deadline = Date.now() + waitMs;
@@ -121,7 +127,11 @@ export async function signInWithIdentity(
       .commit();
     if (claimed.ok) {
       try {
-        const user = await createUserWithFreeName(kv, identity);
+        const user = await createUserWithFreeName(
+          kv,
+          identity,
+          createOptions,
+        );
         if (await insert(kv, record(user.id, identity))) {
           return { user, created: true };
         }
@@ -144,11 +154,12 @@ export async function signInWithIdentity(
 async function createUserWithFreeName(
   kv: Deno.Kv,
   identity: ProviderIdentity,
+  options: CreateOptions,
 ): Promise<User> {
   let tries = 0;
   for (const username of usernameCandidates(baseUsername(identity))) {
     try {
-      return await createUser(kv, { username });
+      return await createUser(kv, { username }, options);
     } catch (err) {
       if (!(err instanceof ConflictError) || ++tries >= MAX_USERNAME_TRIES) {
         throw err;

@@ -27,13 +27,16 @@ export type OAuthOutcome =
 /**
  * Applies a completed authorization. A linking flow links the identity to
  * the user who started it, and only when that user is still the one signed
- * in (`currentUserId`); a sign-in flow resolves or creates the account.
+ * in (`currentUserId`); a sign-in flow resolves or creates the account
+ * (with `firstOnly`, only the first account of an empty store is created:
+ * SIGNUP_POLICY is not `open`).
  */
 export async function applyAuthorization(
   kv: Deno.Kv,
   provider: Provider,
   completed: CompletedAuthorization,
   currentUserId: string | undefined,
+  policy: { firstOnly?: boolean } = {},
 ): Promise<OAuthOutcome> {
   if (completed.linkingUserId) {
     if (completed.linkingUserId !== currentUserId) {
@@ -49,6 +52,11 @@ export async function applyAuthorization(
     );
     return { kind: "linked", user, identity, returnTo: completed.returnTo };
   }
-  const { user, created } = await signInWithIdentity(kv, completed.identity);
+  const { user, created } = await signInWithIdentity(
+    kv,
+    completed.identity,
+    undefined,
+    { firstOnly: policy.firstOnly },
+  );
   return { kind: "signed_in", user, created, returnTo: completed.returnTo };
 }

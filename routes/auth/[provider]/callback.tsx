@@ -46,6 +46,7 @@ export const handler: Handlers<LoginPageData> = {
         provider,
         completed,
         ctx.state.user?.id,
+        { firstOnly: config.signupPolicy !== "open" },
       );
       if (outcome.kind === "linked") {
         return redirect(`/settings?linked=${provider.id}`, 303, headers);
