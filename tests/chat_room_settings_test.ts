@@ -341,3 +341,39 @@ Deno.test("rooms: a user added to a room can leave or block it; a blocked room c
     await wb.close();
   }
 });
+
+Deno.test("rooms: an admin who is a member may rename a room someone else created", async () => {
+  await withServer(async (server) => {
+    const admin = await signedInClient(server.url); // the first account is admin
+    const owner = await signedInClient(server.url);
+    const other = await signedInClient(server.url);
+    const room = (await owner.json<{ id: string }>("/api/rooms", {
+      json: { name: "owned", visibility: "public" },
+    })).body.id;
+    for (const c of [admin, other]) {
+      await c.json(`/api/rooms/${room}/join`, { method: "POST" });
+    }
+    const me = await admin.json<{ role?: string }>("/api/me");
+    assert.equal(me.body.role, "admin");
+    assert.equal(
+      (await other.json(`/api/rooms/${room}`, {
+        method: "PATCH",
+        json: { name: "hijack" },
+      })).status,
+      403,
+    );
+    const r = await admin.json<{ name: string }>(`/api/rooms/${room}`, {
+      method: "PATCH",
+      json: { name: "renamed by admin" },
+    });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.name, "renamed by admin");
+    const people = await other.json<
+      { people: { username: string; displayName: string }[] }
+    >(
+      `/api/rooms/${room}/members`,
+    );
+    assert.equal(people.body.people.length, 3);
+    assert.ok(people.body.people.every((p) => p.displayName));
+  });
+});

@@ -149,6 +149,8 @@ export interface MemberInfo {
   /** `creator` for the room's creator, `member` otherwise. */
   role: "creator" | "member";
   online: boolean;
+  /** The account's display name (its username when none is set). */
+  displayName?: string;
   joinedAt?: string;
 }
 

@@ -7,7 +7,7 @@ import type { AppDeps } from "../web/types.ts";
 import { GroupCommitter } from "./group_commit.ts";
 import { ChatHub } from "./hub.ts";
 import type { UserExists } from "./rooms.ts";
-import { getUserByUsername } from "../auth/users.ts";
+import { getUserByUsername, roleOf } from "../auth/users.ts";
 
 /** What chat routes use. */
 export interface ChatService {
@@ -40,11 +40,8 @@ export function chatFor(deps: AppDeps): ChatService {
     hub,
     userExists: async (name) => (await getUserByUsername(kv, name)) !== null,
     isAdmin: async (name) => {
-      // The accounts area marks admins on the user record (`role: "admin"`).
-      const u = await getUserByUsername(kv, name) as
-        | { role?: string; admin?: boolean }
-        | null;
-      return u?.role === "admin" || u?.admin === true;
+      const u = await getUserByUsername(kv, name);
+      return u !== null && roleOf(u) === "admin";
     },
   };
   services.set(deps, svc);

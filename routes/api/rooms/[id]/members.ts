@@ -5,6 +5,10 @@ import {
   requireMember,
 } from "../../../../lib/chat/rooms.ts";
 import { chatFor } from "../../../../lib/chat/service.ts";
+import {
+  displayNameOf,
+  getUserByUsername,
+} from "../../../../lib/auth/users.ts";
 import { Presence } from "../../../../lib/chat/presence.ts";
 import { memberDetails } from "../../../../lib/chat/room_settings.ts";
 import {
@@ -32,6 +36,13 @@ export const handler: Handlers = {
       members,
       (u) => presence.isOnline(u),
     );
+    const users = await Promise.all(
+      people.map((p) => getUserByUsername(kv, p.username)),
+    );
+    people.forEach((p, i) => {
+      const u = users[i];
+      if (u) p.displayName = displayNameOf(u);
+    });
     return json({ members, people });
   },
   async POST(req, ctx) {
