@@ -116,8 +116,18 @@ function blocks(tokens: Token[], depth: number): MdNode[] {
         );
         break;
       }
+      case "html":
+        // Raw HTML is text, but links and emphasis inside it still work.
+        out.push({
+          t: "p",
+          c: inline(
+            Lexer.lexInline(tok.raw.replace(/\n+$/, ""), OPTIONS),
+            depth,
+          ),
+        });
+        break;
       default:
-        // html, heading, table, hr, def...: the source, as text.
+        // heading, table, hr, def...: the source, as text.
         out.push({ t: "p", c: [tok.raw.replace(/\n+$/, "")] });
     }
   }
@@ -137,6 +147,8 @@ function unescape(s: string): string {
   return s.replace(/&(?:amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m]);
 }
 
+const OPTIONS = { gfm: true, breaks: false };
+
 /** Longest text parsed as Markdown; longer is shown as plain text. */
 const MAX_MD_CHARS = 20_000;
 
@@ -149,7 +161,7 @@ export function parseMarkdown(text: string): MdNode[] {
   // Deep quote or list nesting costs the parser dearly: flatten it first.
   const flat = text.replace(/^((?:\s*>){12})[\s>]*/gm, "$1 ");
   try {
-    const tokens = new Lexer({ gfm: true, breaks: false }).lex(flat);
+    const tokens = new Lexer(OPTIONS).lex(flat);
     return blocks(tokens, 0);
   } catch {
     return [{ t: "p", c: [text] }];

@@ -25,6 +25,10 @@ export const handler: Handlers = {
     const result = yes(q.get("public"))
       ? await pageJoinableRooms(ctx.deps.kv, user, page)
       : await pageMyRooms(ctx.deps.kv, user, page, yes(q.get("archived")));
+    // `cursor` is there when paging was asked for or there is more.
+    if (!result.cursor && !page.cursor && page.limit === undefined) {
+      return json({ rooms: result.rooms });
+    }
     return json(result);
   },
   async POST(req, ctx) {
