@@ -4,60 +4,48 @@ import {
   finishedCount,
   isCampaignEvent,
 } from "../lib/mail/protocol.ts";
+import { progressHint, type RateSample } from "../lib/mail/eta.ts";
 import { MailPreview } from "../components/mail_preview.tsx";
-
-interface Sample {
-  at: number;
-  done: number;
-}
-
-async function call(url: string, method = "GET", body?: unknown) {
-  const res = await fetch(url, {
-    method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(data?.error?.message ?? `HTTP ${res.status}`);
-  return data;
-}
-
-function duration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "—";
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
-  const m = Math.floor(seconds / 60);
-  return m < 60
-    ? `${m} min ${Math.ceil(seconds % 60)} s`
-    : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
+import { call } from "./mail/api.ts";
+import { ConfirmDialog } from "./mail/confirm_dialog.tsx";
+import {
+  type DraftContent,
+  MergeTagWarning,
+  withFallback,
+} from "./mail/draft_tools.tsx";
 
 /**
  * A campaign's progress, live over the app WebSocket (`campaign` frames),
- * with its controls; drafts get test send, preview and send.
+ * with its controls; drafts get test send, preview, edit and a confirmed send.
  */
 export function CampaignView(
-  { initial, firstRecipient }: {
+  { initial, firstRecipient, content }: {
     initial: CampaignSnapshot;
     firstRecipient?: string;
+    /** A draft's content (for the merge-tag fallback). */
+    content?: DraftContent;
   },
 ) {
   const [c, setC] = useState<CampaignSnapshot>(initial);
   const [error, setError] = useState("");
   const [note, setNote] = useState("");
   const [testTo, setTestTo] = useState("");
+  const [confirm, setConfirm] = useState<"send" | "delete" | null>(null);
+  const [draft, setDraft] = useState(content);
   const [previewFor, setPreviewFor] = useState(firstRecipient ?? "");
   const [preview, setPreview] = useState<
     { subject: string; text: string; html?: string } | null
   >(null);
-  const samples = useRef<Sample[]>([]);
+  const [, setTick] = useState(0);
+  const samples = useRef<RateSample[]>([]);
   const id = initial.id;
 
   const apply = (next: CampaignSnapshot) => {
+    const now = Date.now();
     samples.current = [...samples.current, {
-      at: Date.now(),
+      at: now,
       done: finishedCount(next),
-    }]
-      .filter((s) => Date.now() - s.at < 15_000);
+    }].filter((s) => now - s.at < 15_000);
     setC((prev) => ({ ...prev, ...next }));
     // The recipient list island refreshes on this.
     globalThis.dispatchEvent(new CustomEvent("rt:campaign", { detail: next }));
@@ -69,7 +57,9 @@ export function CampaignView(
     let retry: ReturnType<typeof setTimeout> | undefined;
     let delay = 1000;
     const refresh = () =>
-      call(`/api/campaigns/${id}`).then(apply).catch(() => {});
+      call<CampaignSnapshot>(`/api/campaigns/${id}`).then(apply).catch(
+        () => {},
+      );
     const connect = () => {
       const url = `${
         location.protocol === "https:" ? "wss" : "ws"
@@ -89,66 +79,84 @@ export function CampaignView(
       };
       ws.onclose = () => {
         if (closed) return;
-        // While the socket is down, the server's state is read on each reconnect attempt.
         refresh();
         retry = setTimeout(connect, delay);
         delay = Math.min(delay * 2, 5000);
       };
     };
     connect();
+    // The countdown to the next retry moves every second.
+    const clock = setInterval(() => setTick((t) => t + 1), 1000);
     return () => {
       closed = true;
       clearTimeout(retry);
+      clearInterval(clock);
       ws?.close();
     };
   }, [id]);
 
-  const act = async (action: string) => {
+  const run = async (fn: () => Promise<void>) => {
     setError("");
     setNote("");
     try {
-      apply(await call(`/api/campaigns/${id}/${action}`, "POST"));
+      await fn();
     } catch (e) {
       setError((e as Error).message);
     }
   };
+  const act = (action: string, body?: unknown) =>
+    run(async () =>
+      apply(await call(`/api/campaigns/${id}/${action}`, "POST", body))
+    );
+  const duplicate = () =>
+    run(async () => {
+      const d = await call<{ id: string }>(
+        `/api/campaigns/${id}/duplicate`,
+        "POST",
+      );
+      location.assign(`/campaigns/${d.id}`);
+    });
+  const remove = () =>
+    run(async () => {
+      await call(`/api/campaigns/${id}`, "DELETE");
+      location.assign("/campaigns");
+    });
+  const useFallback = () =>
+    run(async () => {
+      const next = withFallback(draft!);
+      apply(await call(`/api/campaigns/${id}`, "PATCH", next));
+      setDraft(next);
+      setNote("Merge tags now fall back to “there”.");
+    });
 
-  const sendTest = async (e: Event) => {
+  const sendTest = (e: Event) => {
     e.preventDefault();
-    setError("");
-    try {
-      const r = await call(`/api/campaigns/${id}/test`, "POST", {
-        email: testTo,
-      });
+    run(async () => {
+      const r = await call<{ email: string }>(
+        `/api/campaigns/${id}/test`,
+        "POST",
+        { email: testTo },
+      );
       setNote(`Test mail sent to ${r.email}.`);
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    });
   };
-
-  const showPreview = async (e: Event) => {
+  const showPreview = (e: Event) => {
     e.preventDefault();
-    setError("");
-    try {
+    run(async () =>
       setPreview(
         await call(
           `/api/campaigns/${id}/preview?email=${
             encodeURIComponent(previewFor)
           }`,
         ),
-      );
-    } catch (err) {
-      setError((err as Error).message);
-    }
+      )
+    );
   };
 
   const done = finishedCount(c);
   const pct = c.total ? Math.floor((done / c.total) * 100) : 100;
-  const s = samples.current;
-  const rate = s.length > 1 && s.at(-1)!.at > s[0].at
-    ? (s.at(-1)!.done - s[0].done) / ((s.at(-1)!.at - s[0].at) / 1000)
-    : 0;
-  const active = c.status === "sending";
+  const willSend = c.willSend ?? c.total;
+  const finished = c.status === "done" || c.status === "cancelled";
 
   return (
     <div class="campaign-view">
@@ -170,30 +178,33 @@ export function CampaignView(
             {pct}%
           </progress>
           <p class="counts" aria-live="polite" aria-atomic="true">
-            <span class="pct">{pct}%</span> · <span>{c.sent} sent</span> ·{" "}
-            <span>{c.failed} failed</span> · <span>{c.pending} pending</span>
-            {c.suppressed ? <span>· {c.suppressed} suppressed</span> : null}
+            <span class="pct">{pct}%</span>
+            {" · "}
+            {[
+              `${c.sent} sent`,
+              `${c.failed} failed`,
+              `${c.pending} pending`,
+              ...(c.suppressed ? [`${c.suppressed} suppressed`] : []),
+            ].join(" · ")}
           </p>
-          <p class="hint">
-            {active && rate > 0
-              ? `${rate.toFixed(1)} mails/s · about ${
-                duration(c.pending / rate)
-              } left`
-              : active
-              ? "Measuring the rate…"
-              : ""}
+          <p class="hint" data-testid="progress-hint">
+            {progressHint(c, samples.current, Date.now())}
           </p>
         </div>
       )}
+      <MergeTagWarning c={c} content={draft} onFix={useFallback} />
       <div class="actions">
         {c.status === "draft" && (
-          <button
-            type="button"
-            class="primary"
-            onClick={() => act("send")}
-          >
-            Send to {c.total} recipient{c.total === 1 ? "" : "s"}
-          </button>
+          <>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => setConfirm("send")}
+            >
+              Send to {willSend} recipient{willSend === 1 ? "" : "s"}…
+            </button>
+            <a class="button" href={`/campaigns/${id}/edit`}>Edit</a>
+          </>
         )}
         {c.status === "sending" && (
           <button
@@ -221,11 +232,67 @@ export function CampaignView(
           </button>
         )}
         {c.failed > 0 && c.status !== "cancelled" && c.status !== "draft" && (
-          <button type="button" onClick={() => act("retry")}>
-            Retry failed ({c.failed})
+          <>
+            <button type="button" onClick={() => act("retry")}>
+              Retry failed
+            </button>
+            <button
+              type="button"
+              onClick={() => act("retry", { scope: "all" })}
+            >
+              Retry all ({c.failed})
+            </button>
+          </>
+        )}
+        <button type="button" onClick={duplicate}>Duplicate</button>
+        {(c.status === "draft" || finished) && (
+          <button
+            type="button"
+            class="danger"
+            onClick={() => setConfirm("delete")}
+          >
+            Delete
           </button>
         )}
       </div>
+      <ConfirmDialog
+        open={confirm === "send"}
+        title="Send this campaign?"
+        confirmLabel={`Send to ${willSend}`}
+        onCancel={() => setConfirm(null)}
+        onConfirm={() => {
+          setConfirm(null);
+          act("send");
+        }}
+      >
+        <p>
+          “<strong>{c.subject}</strong>” goes to{" "}
+          <strong>
+            {willSend} recipient{willSend === 1 ? "" : "s"}
+          </strong>.
+        </p>
+        {c.willSuppress
+          ? (
+            <p class="muted">
+              {c.willSuppress} unsubscribed address
+              {c.willSuppress === 1 ? " is" : "es are"} skipped.
+            </p>
+          )
+          : null}
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirm === "delete"}
+        title="Delete this campaign?"
+        confirmLabel="Delete"
+        danger
+        onCancel={() => setConfirm(null)}
+        onConfirm={() => {
+          setConfirm(null);
+          remove();
+        }}
+      >
+        <p>“{c.subject}” and its recipient list are deleted for good.</p>
+      </ConfirmDialog>
       <div role="alert">{error && <p class="form-error">{error}</p>}</div>
       <div role="status">{note && <p class="note">{note}</p>}</div>
       <div class="tools">

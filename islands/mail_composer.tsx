@@ -1,18 +1,29 @@
 import { useRef, useState } from "preact/hooks";
 import { MERGE_TAG_HELP, MERGE_TAGS } from "../lib/mail/protocol.ts";
 import { MailPreview } from "../components/mail_preview.tsx";
+import { call } from "./mail/api.ts";
+import { ContactPicker, type PickContact } from "./mail/contact_picker.tsx";
+import {
+  typedEntries,
+  typedProblems,
+  visible,
+} from "./mail/typed_addresses.ts";
+
+export type { PickContact };
+
+/** A draft being edited (the composer then saves with PATCH). */
+export interface EditDraft {
+  id: string;
+  subject: string;
+  text: string;
+  html?: string;
+  total: number;
+}
 
 /** A group the user can send to. */
 export interface PickGroup {
   id: string;
   name: string;
-}
-
-/** A contact the user can pick. */
-export interface PickContact {
-  id: string;
-  name: string;
-  email: string;
 }
 
 interface Preview {
@@ -23,28 +34,20 @@ interface Preview {
 
 type Field = "subject" | "text" | "html";
 
-async function postJson(url: string, body: unknown) {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(data?.error?.message ?? `HTTP ${res.status}`);
-  return data;
-}
-
-/** The campaign composer: recipients, subject, bodies, merge tags, preview. */
+/**
+ * The campaign composer: recipients (groups, contacts searched in the whole
+ * book, typed addresses checked as you type), subject, bodies, merge tags,
+ * preview. With `draft` it edits that draft instead of creating one.
+ */
 export function MailComposer(
-  { groups, contacts }: { groups: PickGroup[]; contacts: PickContact[] },
+  { groups, draft }: { groups: PickGroup[]; draft?: EditDraft },
 ) {
-  const [subject, setSubject] = useState("");
-  const [text, setText] = useState("");
-  const [html, setHtml] = useState("");
+  const [subject, setSubject] = useState(draft?.subject ?? "");
+  const [text, setText] = useState(draft?.text ?? "");
+  const [html, setHtml] = useState(draft?.html ?? "");
   const [pickedGroups, setPickedGroups] = useState<string[]>([]);
-  const [pickedContacts, setPickedContacts] = useState<string[]>([]);
+  const [picked, setPicked] = useState<PickContact[]>([]);
   const [emails, setEmails] = useState("");
-  const [filter, setFilter] = useState("");
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
@@ -75,13 +78,12 @@ export function MailComposer(
   };
 
   const content = () => ({ subject, text, html: html || undefined });
-  const typed = () =>
-    emails.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean);
+  const problems = typedProblems(emails);
 
   const doPreview = async () => {
     setError("");
     try {
-      setPreview(await postJson("/api/campaigns/preview", content()));
+      setPreview(await call("/api/campaigns/preview", "POST", content()));
     } catch (e) {
       setPreview(null);
       setError((e as Error).message);
@@ -91,23 +93,39 @@ export function MailComposer(
   const save = async (e: Event) => {
     e.preventDefault();
     setError("");
+    if (problems.length) {
+      setError(
+        `Fix or remove ${problems.length} invalid address${
+          problems.length === 1 ? "" : "es"
+        } first.`,
+      );
+      return;
+    }
+    const to = {
+      groups: pickedGroups,
+      contacts: picked.map((c) => c.id),
+      emails: typedEntries(emails),
+    };
+    const changedTo = to.groups.length + to.contacts.length + to.emails.length;
     setBusy(true);
     try {
-      const d = await postJson("/api/campaigns", {
-        ...content(),
-        to: { groups: pickedGroups, contacts: pickedContacts, emails: typed() },
-      });
-      location.assign(`/campaigns/${d.id}`);
+      const d = draft
+        ? await call<{ id: string }>(`/api/campaigns/${draft.id}`, "PATCH", {
+          ...content(),
+          html: html || "",
+          ...(changedTo ? { to } : {}),
+        })
+        : await call<{ id: string }>("/api/campaigns", "POST", {
+          ...content(),
+          to,
+        });
+      location.assign(`/campaigns/${draft?.id ?? d.id}`);
     } catch (err) {
       setError((err as Error).message);
       setBusy(false);
     }
   };
 
-  const f = filter.trim().toLowerCase();
-  const shown = contacts.filter((c) =>
-    !f || c.name.toLowerCase().includes(f) || c.email.toLowerCase().includes(f)
-  ).slice(0, 200);
   const track = (field: Field) => () => (last.current = field);
 
   return (
@@ -130,44 +148,44 @@ export function MailComposer(
             ))}
           </div>
         )}
-        {contacts.length > 0 && (
-          <details>
-            <summary>Pick contacts ({pickedContacts.length} chosen)</summary>
-            <label>
-              Filter contacts
-              <input
-                type="search"
-                value={filter}
-                onInput={(e) => setFilter(e.currentTarget.value)}
-              />
-            </label>
-            <ul class="pick-contacts">
-              {shown.map((c) => (
-                <li key={c.id}>
-                  <label class="check">
-                    <input
-                      type="checkbox"
-                      checked={pickedContacts.includes(c.id)}
-                      onChange={() =>
-                        toggle(pickedContacts, setPickedContacts, c.id)}
-                    />
-                    {c.name || c.email} <span class="muted">{c.email}</span>
-                  </label>
-                </li>
-              ))}
-            </ul>
-          </details>
-        )}
+        <ContactPicker chosen={picked} onChange={setPicked} />
         <label>
           Other addresses{" "}
           <span class="muted">(one per line, or separated by commas)</span>
           <textarea
             rows={2}
             value={emails}
+            aria-describedby="typed-problems"
+            aria-invalid={problems.length > 0}
             onInput={(e) =>
               setEmails(e.currentTarget.value)}
           />
         </label>
+        <div id="typed-problems" aria-live="polite">
+          {problems.length > 0 && (
+            <div class="typed-problems">
+              <p class="form-error">
+                {problems.length}{" "}
+                address{problems.length === 1 ? " is" : "es are"}{" "}
+                not valid and will not be saved:
+              </p>
+              <ul>
+                {problems.map((p) => (
+                  <li key={p.entry}>
+                    <code>{visible(p.entry)}</code>: {p.reason}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </div>
+        {draft && (
+          <p class="hint">
+            The draft goes to {draft.total}{" "}
+            recipient{draft.total === 1 ? "" : "s"}; choosing groups, contacts
+            or addresses here replaces them.
+          </p>
+        )}
       </fieldset>
       <label>
         Subject
@@ -233,7 +251,7 @@ export function MailComposer(
       <div class="actions">
         <button type="button" onClick={doPreview}>Preview</button>
         <button type="submit" class="primary" disabled={busy}>
-          Save draft
+          {draft ? "Save changes" : "Save draft"}
         </button>
       </div>
       {preview && (

@@ -301,7 +301,7 @@ Deno.test("mail: a 451 answer is retried with backoff and then delivered; a 550 
   }
 });
 
-Deno.test("mail: retry sends again only the failed recipients", async () => {
+Deno.test("mail: retry all sends again only the failed recipients", async () => {
   const w = await mailWorld();
   try {
     let refuse = true;
@@ -321,8 +321,10 @@ Deno.test("mail: retry sends again only the failed recipients", async () => {
       (p) => p.status === "done" && p.failed === 2,
     );
     refuse = false;
+    // 550 is permanent: only "retry all" queues such failures again.
     const r = await w.client.json<Progress>(`/api/campaigns/${id}/retry`, {
       method: "POST",
+      json: { scope: "all" },
     });
     assertEquals(r.status, 200);
     const p = await waitCampaign(w.client, id, (p) => p.status === "done");
@@ -538,7 +540,9 @@ Deno.test("mail: another user's campaign is a 404 for every route; a test send r
     });
     assertEquals(t.status, 200);
     await w.smtp!.waitFor(1);
-    assertEquals(w.smtp!.mails[0].parsed.subject, `[Test] Mine ${w.user}`);
+    // The sender's own values, never their username (issue 9 item 1): with
+    // no display name the template's fallback shows.
+    assertEquals(w.smtp!.mails[0].parsed.subject, "[Test] Mine there");
     const pv = await w.client.json<{ subject: string }>(
       `/api/campaigns/${d.body.id}/preview?email=a@x.test`,
     );
@@ -628,7 +632,11 @@ Deno.test("mail: groups and contacts made in the address book are offered by the
     const html = await page.text();
     assertEquals(page.status, 200);
     assertStringIncludes(html, "Address Book Group");
-    assertStringIncludes(html, "m1@group.test");
+    // Contacts are searched by the composer through the contacts API.
+    const found = await w.client.json<{ contacts: { email: string }[] }>(
+      "/api/contacts?limit=50&q=m1",
+    );
+    assert(found.body.contacts.some((c) => c.email === "m1@group.test"));
     const draft = await w.client.json<{ total: number }>("/api/campaigns", {
       json: {
         subject: "Hi",

@@ -6,6 +6,7 @@
 import { BadRequestError } from "../errors.ts";
 import { isId } from "../params.ts";
 import { EMAIL_LIMITS, emailProblem, normalizeEmail } from "./email.ts";
+import { completeNames, splitName } from "../names.ts";
 
 export {
   domainToAscii,
@@ -229,9 +230,13 @@ export function validateContact(input: ContactInput): ContactData {
   if (!input || typeof input !== "object" || Array.isArray(input)) {
     throw new BadRequestError("A contact must be a JSON object.", "invalid");
   }
-  const givenName = text(input.givenName, "givenName", LIMITS.name, errors);
-  const familyName = text(input.familyName, "familyName", LIMITS.name, errors);
+  let givenName = text(input.givenName, "givenName", LIMITS.name, errors);
+  let familyName = text(input.familyName, "familyName", LIMITS.name, errors);
   let name = text(input.name, "name", LIMITS.name, errors);
+  if (!givenName && !familyName && name) {
+    // One Name field: split it (first word given; "Lima, Ana" family-first).
+    ({ givenName, familyName } = completeNames({ name }));
+  }
   const email = text(input.email, "email", 1000, errors);
   const phone = text(input.phone, "phone", 1000, errors);
   const emails = withPrimary(
@@ -360,6 +365,19 @@ export function applyPatch(
   }
   if ("name" in patch && !patch.name) {
     next.name = undefined; // derive again from the other fields
+  }
+  // Given/family split automatically from the old name follow a new name.
+  if (
+    "name" in patch && !("givenName" in patch) && !("familyName" in patch)
+  ) {
+    const auto = splitName(current.name);
+    if (
+      (current.givenName ?? "") === (auto.givenName ?? "") &&
+      (current.familyName ?? "") === (auto.familyName ?? "")
+    ) {
+      next.givenName = undefined;
+      next.familyName = undefined;
+    }
   }
   if ("groups" in patch) next.groups = patch.groups ?? [];
   for (

@@ -28,8 +28,14 @@ import {
 import { reserveQuota } from "./quota.ts";
 import { publishProgress } from "./sender.ts";
 import { type MailTransport, SendError } from "./transport.ts";
-import { newUnsubToken, unsubscribeUrl } from "./unsubscribe.ts";
+import {
+  newUnsubToken,
+  suppressedSet,
+  suppressionKeyOf,
+  unsubscribeUrl,
+} from "./unsubscribe.ts";
 import { SAMPLE_VALUES } from "./templates.ts";
+import { completeNames } from "../names.ts";
 
 /** A campaign as the API shows it. */
 export type CampaignView = CampaignProgress & {
@@ -37,14 +43,40 @@ export type CampaignView = CampaignProgress & {
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /** Drafts: recipients that would be mailed now (after suppression). */
+  willSend?: number;
+  /** Drafts: recipients skipped because they unsubscribed. */
+  willSuppress?: number;
+  /** Drafts: recipients without a given name (`{{first_name}}` empty). */
+  noFirstName?: number;
 };
 
-/** Progress plus the fields a list or page shows. */
-export async function viewOf(kv: Deno.Kv, c: Campaign): Promise<CampaignView> {
+/**
+ * Progress plus the fields a list or page shows. With `detail`, a draft also
+ * gets the counts its send confirmation shows.
+ */
+export async function viewOf(
+  kv: Deno.Kv,
+  c: Campaign,
+  detail = false,
+): Promise<CampaignView> {
   const p = await progressOf(kv, c);
   const v: CampaignView = { ...p, subject: c.subject, createdAt: c.createdAt };
   if (c.startedAt) v.startedAt = c.startedAt;
   if (c.finishedAt) v.finishedAt = c.finishedAt;
+  if (detail && c.status === "draft") {
+    const suppressed = await suppressedSet(kv, c.owner);
+    let willSuppress = 0, noFirstName = 0;
+    for await (const r of draftRecipients(kv, c.id)) {
+      if (suppressed.has(suppressionKeyOf(r.email))) willSuppress++;
+      if (!r.firstName?.trim()) noFirstName++;
+    }
+    Object.assign(v, {
+      willSend: c.total - willSuppress,
+      willSuppress,
+      noFirstName,
+    });
+  }
   return v;
 }
 
@@ -147,10 +179,14 @@ export async function sendTest(
     });
   }
   await reserveQuota(kv, user.username, 1, deps.quota);
+  // The sender's own values: their display name split into given/family
+  // (no username stand-in: an empty value shows the template's fallback).
+  const own = completeNames({ name: user.name });
   const mail = composeFor(compileCampaign(campaign), {
     email: to,
-    name: user.name ?? user.username,
-    firstName: user.name ?? user.username,
+    name: user.name || undefined,
+    firstName: own.givenName,
+    lastName: own.familyName,
     token: newUnsubToken(),
   }, deps.ctx);
   mail.subject = `[Test] ${mail.subject}`;

@@ -6,6 +6,7 @@
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { type Page, retryLocked } from "../kv.ts";
+import { isCursorError, isId } from "../params.ts";
 import { assertHeaderSafe, isEmail } from "./headers.ts";
 import {
   expandRecipients,
@@ -22,6 +23,7 @@ import {
   type CampaignProgress,
   COUNTERS,
   keys,
+  type LedgerRecord,
   type MailUser,
   type RecipientInput,
 } from "./model.ts";
@@ -114,8 +116,7 @@ export async function createDraft(
     throw new BadRequestError("Expected a JSON object.");
   }
   const content = validateContent(input);
-  const fromName = (user.name || user.username).trim();
-  assertHeaderSafe(fromName, "name");
+  assertHeaderSafe((user.name || user.username).trim(), "name");
   if (user.email) assertHeaderSafe(user.email, "email");
   const { recipients, invalid, duplicates } = await expandRecipients(
     user.id,
@@ -130,6 +131,23 @@ export async function createDraft(
       "no_recipients",
     );
   }
+  const campaign = await storeDraft(kv, user, content, recipients);
+  return {
+    campaign,
+    invalid: invalid.slice(0, LIMITS.reportInvalid),
+    invalidCount: invalid.length,
+    duplicates,
+  };
+}
+
+/** Stores a new draft with already expanded recipients (create, duplicate). */
+export async function storeDraft(
+  kv: Deno.Kv,
+  user: MailUser,
+  content: { subject: string; text: string; html?: string },
+  recipients: RecipientInput[],
+): Promise<Campaign> {
+  const fromName = (user.name || user.username).trim();
   const id = newId();
   const now = new Date().toISOString();
   const campaign: Campaign = {
@@ -146,16 +164,7 @@ export async function createDraft(
   if (!campaign.html) delete campaign.html;
   if (!campaign.replyTo) delete campaign.replyTo;
   // Chunks first, the campaign last: a half-written draft is never visible.
-  // ≤ 10 chunks per commit: far below KV's 800 KiB per atomic write.
-  const perAtomic = 10;
-  for (let i = 0, n = 0; i < recipients.length; i += LIMITS.chunk * perAtomic) {
-    const op = kv.atomic();
-    const end = Math.min(recipients.length, i + LIMITS.chunk * perAtomic);
-    for (let j = i; j < end; j += LIMITS.chunk, n++) {
-      op.set(keys.draftChunk(id, n), recipients.slice(j, j + LIMITS.chunk));
-    }
-    await retryLocked(() => op.commit());
-  }
+  await writeChunks(kv, id, recipients);
   await retryLocked(() =>
     kv.atomic()
       .check({ key: keys.campaign(id), versionstamp: null })
@@ -163,12 +172,30 @@ export async function createDraft(
       .set(keys.userCampaign(user.username, id), null)
       .commit()
   );
-  return {
-    campaign,
-    invalid: invalid.slice(0, LIMITS.reportInvalid),
-    invalidCount: invalid.length,
-    duplicates,
-  };
+  return campaign;
+}
+
+/**
+ * Writes a draft's recipient chunks, ≤ 10 per commit (far below KV's 800 KiB
+ * per atomic write). `fence` (a campaign entry) is checked by every commit.
+ */
+export async function writeChunks(
+  kv: Deno.Kv,
+  id: string,
+  recipients: RecipientInput[],
+  fence?: { key: Deno.KvKey; versionstamp: string | null },
+): Promise<boolean> {
+  const perAtomic = 10;
+  for (let i = 0, n = 0; i < recipients.length; i += LIMITS.chunk * perAtomic) {
+    const op = kv.atomic();
+    if (fence) op.check(fence);
+    const end = Math.min(recipients.length, i + LIMITS.chunk * perAtomic);
+    for (let j = i; j < end; j += LIMITS.chunk, n++) {
+      op.set(keys.draftChunk(id, n), recipients.slice(j, j + LIMITS.chunk));
+    }
+    if (!(await retryLocked(() => op.commit())).ok) return false;
+  }
+  return true;
 }
 
 /** Reads a campaign of `owner`; another user's id is a 404. */
@@ -177,9 +204,7 @@ export async function getCampaign(
   owner: string,
   id: string,
 ): Promise<Deno.KvEntry<Campaign>> {
-  const entry = typeof id === "string" && id.length <= 64
-    ? await kv.get<Campaign>(keys.campaign(id))
-    : null;
+  const entry = isId(id) ? await kv.get<Campaign>(keys.campaign(id)) : null;
   if (!entry?.value || entry.value.owner !== owner) {
     throw new NotFoundError("No such campaign.");
   }
@@ -199,7 +224,14 @@ export async function listCampaigns(
     reverse: true,
   });
   const ids: string[] = [];
-  for await (const e of iter) ids.push(e.key[2] as string);
+  try {
+    for await (const e of iter) ids.push(e.key[2] as string);
+  } catch (err) {
+    if (isCursorError(err)) {
+      throw new BadRequestError("The cursor is not valid.", "invalid_cursor");
+    }
+    throw err;
+  }
   const out: Campaign[] = [];
   for (let i = 0; i < ids.length; i += 10) {
     const got = await kv.getMany<Campaign[]>(
@@ -227,13 +259,14 @@ export async function progressOf(
   kv: Deno.Kv,
   campaign: Campaign,
 ): Promise<CampaignProgress> {
-  const got = await kv.getMany<Deno.KvU64[]>(
-    COUNTERS.map((c) => keys.counter(campaign.id, c)),
-  );
-  const [sent, failed, suppressed] = got.map((e) =>
+  const got = await kv.getMany<Deno.KvU64[]>([
+    ...COUNTERS.map((c) => keys.counter(campaign.id, c)),
+    keys.counter(campaign.id, "retrying"),
+  ]);
+  const [sent, failed, suppressed, retrying] = got.map((e) =>
     Number(e.value?.value ?? 0n)
   );
-  return {
+  const p: CampaignProgress = {
     id: campaign.id,
     status: campaign.status,
     total: campaign.total,
@@ -242,4 +275,34 @@ export async function progressOf(
     suppressed,
     pending: Math.max(0, campaign.total - sent - failed - suppressed),
   };
+  // The counter wraps below zero only through a bug; never show that.
+  if (
+    (p.status === "sending" || p.status === "paused") && retrying > 0 &&
+    retrying < 2 ** 53
+  ) {
+    p.retrying = retrying;
+    const next = await nextRetryAt(kv, campaign.id);
+    if (next) p.nextRetryAt = next;
+  }
+  return p;
+}
+
+/** When the earliest recipient waiting for a retry is due (first 30 looked at). */
+async function nextRetryAt(kv: Deno.Kv, id: string): Promise<string | null> {
+  const rids: string[] = [];
+  for await (const e of kv.list({ prefix: keys.dues(id) }, { limit: 30 })) {
+    rids.push(e.key[3] as string);
+  }
+  let min = Infinity;
+  for (let i = 0; i < rids.length; i += 10) {
+    const got = await kv.getMany<LedgerRecord[]>(
+      rids.slice(i, i + 10).map((rid) => keys.rcpt(id, rid)),
+    );
+    for (const e of got) {
+      if (e.value?.waiting && e.value.dueAt !== undefined) {
+        min = Math.min(min, e.value.dueAt);
+      }
+    }
+  }
+  return Number.isFinite(min) ? new Date(min).toISOString() : null;
 }

@@ -9,11 +9,14 @@ import { NotFoundError } from "../errors.ts";
 import type { Contact } from "../contacts/model.ts";
 import type { RecipientSource } from "./campaigns.ts";
 import type { RecipientInput } from "./model.ts";
+import { completeNames } from "../names.ts";
 
 function toRecipient(c: Contact): RecipientInput {
   const r: RecipientInput = { email: c.email ?? "", contactId: c.id };
-  if (c.givenName) r.firstName = c.givenName;
-  if (c.familyName) r.lastName = c.familyName;
+  // Contacts stored before names were split get theirs split here.
+  const { givenName, familyName } = completeNames(c);
+  if (givenName) r.firstName = givenName;
+  if (familyName) r.lastName = familyName;
   if (c.name) r.name = c.name;
   return r;
 }

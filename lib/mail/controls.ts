@@ -36,8 +36,9 @@ export async function controlCampaign(
   owner: string,
   id: string,
   action: Control,
+  scope: RetryScope = "transient",
 ): Promise<CampaignProgress> {
-  if (action === "retry") return await retryFailed(kv, owner, id);
+  if (action === "retry") return await retryFailed(kv, owner, id, scope);
   for (let i = 0; i < 10; i++) {
     const entry = await getCampaign(kv, owner, id);
     const c = entry.value;
@@ -65,11 +66,27 @@ export async function controlCampaign(
   throw new ConflictError("The campaign is busy; try again.");
 }
 
-/** Queues the failed recipients again (only those); the campaign sends again. */
+/** Which failures `retry` queues again: transient only (default) or all. */
+export type RetryScope = "transient" | "all";
+
+/**
+ * True when a failed record failed for good (a 5xx answer). Records written
+ * before the flag existed count as permanent unless they gave up retrying.
+ */
+export function isPermanentFailure(r: LedgerRecord): boolean {
+  return r.permanent ?? !/^gave up after/.test(r.lastError ?? "");
+}
+
+/**
+ * Queues failed recipients again: only transient failures (4xx answers and
+ * connection errors that ran out of attempts) unless `scope` is "all".
+ * 409 `nothing_to_retry` when none qualify.
+ */
 export async function retryFailed(
   kv: Deno.Kv,
   owner: string,
   id: string,
+  scope: RetryScope = "transient",
 ): Promise<CampaignProgress> {
   const entry = await getCampaign(kv, owner, id);
   if (!["sending", "paused", "done"].includes(entry.value.status)) {
@@ -80,11 +97,15 @@ export async function retryFailed(
   }
   const failed: Deno.KvEntry<LedgerRecord>[] = [];
   for await (const e of kv.list<LedgerRecord>({ prefix: keys.rcpts(id) })) {
-    if (e.value.status === "failed") failed.push(e);
+    if (e.value.status !== "failed") continue;
+    if (scope === "all" || !isPermanentFailure(e.value)) failed.push(e);
   }
   if (!failed.length) {
     throw new ConflictError(
-      "No failed recipients to retry.",
+      scope === "all"
+        ? "No failed recipients to retry."
+        : "No failed recipient can be retried: every failure is permanent " +
+          "(the server refused the address). Choose Retry all to try anyway.",
       "nothing_to_retry",
     );
   }
@@ -102,6 +123,7 @@ export async function retryFailed(
         dueAt: now,
         updatedAt: at,
       };
+      delete next.permanent;
       op.set(e.key, next).set(keys.due(id, now, e.value.rid), null);
     }
     addCounter(op, keys.counter(id, "failed"), -batch.length);

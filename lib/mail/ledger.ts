@@ -98,6 +98,10 @@ export async function leaseDue(
       dueAt: until,
       updatedAt: at,
     };
+    if (r.waiting) {
+      delete next.waiting;
+      addCounter(op, keys.counter(campaignId, "retrying"), -1);
+    }
     op.set(keys.due(campaignId, until, r.rid), null);
     op.set(keys.rcpt(campaignId, r.rid), next);
     leased.push(next);
@@ -122,7 +126,7 @@ export async function leaseDue(
 export type Outcome =
   | { kind: "sent"; response?: string }
   | { kind: "retry"; error: string; dueAt: number }
-  | { kind: "failed"; error: string };
+  | { kind: "failed"; error: string; permanent?: boolean };
 
 function applyOutcome(
   op: Deno.AtomicOperation,
@@ -146,11 +150,14 @@ function applyOutcome(
   } else if (outcome.kind === "failed") {
     next.status = "failed";
     next.lastError = outcome.error.slice(0, 500);
+    if (outcome.permanent) next.permanent = true;
     addCounter(op, keys.counter(l.campaignId, "failed"), 1);
   } else {
     next.status = "queued";
     next.lastError = outcome.error.slice(0, 500);
     next.dueAt = outcome.dueAt;
+    next.waiting = true;
+    addCounter(op, keys.counter(l.campaignId, "retrying"), 1);
     op.set(keys.due(l.campaignId, outcome.dueAt, r.rid), null);
   }
   op.set(keys.rcpt(l.campaignId, r.rid), next);

@@ -73,6 +73,10 @@ export interface LedgerRecord extends RecipientInput {
   sentAt?: string;
   /** When the record is next due (queued) or its lease ends (sending). */
   dueAt?: number;
+  /** Set while the record waits for a retry after a transient failure. */
+  waiting?: boolean;
+  /** True when it failed for good on a permanent (5xx) answer. */
+  permanent?: boolean;
 }
 
 /** Campaign progress as shown to the user and published live. */
@@ -84,6 +88,10 @@ export interface CampaignProgress {
   failed: number;
   suppressed: number;
   pending: number;
+  /** Recipients waiting for a retry after a transient failure. */
+  retrying?: number;
+  /** When the next of them is due (ISO 8601), while `retrying` > 0. */
+  nextRetryAt?: string;
 }
 
 /** Terminal counters kept per campaign. */
@@ -100,7 +108,10 @@ export const keys = {
   userCampaigns: (owner: string): Deno.KvKey => ["mail_user_campaign", owner],
   draftChunk: (id: string, n: number): Deno.KvKey => ["mail_draft", id, n],
   draftChunks: (id: string): Deno.KvKey => ["mail_draft", id],
-  counter: (id: string, name: typeof COUNTERS[number]): Deno.KvKey => [
+  counter: (
+    id: string,
+    name: typeof COUNTERS[number] | "retrying",
+  ): Deno.KvKey => [
     "mail_count",
     id,
     name,

@@ -19,6 +19,8 @@ export function progressEvent(p: CampaignProgress) {
       failed: p.failed,
       pending: p.pending,
       suppressed: p.suppressed,
+      ...(p.retrying ? { retrying: p.retrying } : {}),
+      ...(p.nextRetryAt ? { nextRetryAt: p.nextRetryAt } : {}),
     },
   };
 }

@@ -40,6 +40,17 @@ export interface CampaignSnapshot {
   failed: number;
   pending: number;
   suppressed?: number;
+  /** Recipients waiting for a retry after a transient failure. */
+  retrying?: number;
+  /** When the next retry is due (ISO 8601). */
+  nextRetryAt?: string;
+  /** Drafts: recipients that would be mailed (after suppression). */
+  willSend?: number;
+  /** Drafts: recipients skipped because they unsubscribed. */
+  willSuppress?: number;
+  /** Drafts: recipients whose given name is empty (for `{{first_name}}`). */
+  noFirstName?: number;
+  subject?: string;
 }
 
 /** The frame published on `user:<username>` and forwarded to sockets. */

@@ -5,6 +5,8 @@
  */
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import { emailProblem, trimAddress } from "../email/address.ts";
+import { parseIdList } from "../params.ts";
+import { completeNames } from "../names.ts";
 import {
   assertHeaderSafe,
   hasHeaderBreak,
@@ -47,6 +49,7 @@ export interface InvalidAddress {
 
 function ids(v: unknown, field: string, max: number): string[] {
   if (v === undefined || v === null) return [];
+  if (field !== "emails") return parseIdList(v, `to.${field}`, max);
   if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
     throw new BadRequestError(`to.${field} must be a list of strings.`);
   }
@@ -95,7 +98,13 @@ export async function expandRecipients(
   const typed: RecipientInput[] = emails.map((raw) => {
     assertHeaderSafe(raw, "to.emails");
     const { name, address } = parseMailbox(raw);
-    return { email: address, name: name || undefined };
+    const { givenName, familyName } = completeNames({ name });
+    return {
+      email: address,
+      name: name || undefined,
+      firstName: givenName,
+      lastName: familyName,
+    };
   });
   const seen = new Set<string>();
   const recipients: RecipientInput[] = [];

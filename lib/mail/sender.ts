@@ -241,8 +241,13 @@ export class Sender {
   async #deliver(l: Leased): Promise<void> {
     const c = await this.#compiled(l.campaignId);
     let outcome: Outcome;
-    if (!c) outcome = { kind: "failed", error: "campaign no longer exists" };
-    else {
+    if (!c) {
+      outcome = {
+        kind: "failed",
+        error: "campaign no longer exists",
+        permanent: true,
+      };
+    } else {
       try {
         const mail = composeFor(c, l.record, this.#ctx);
         const res = await this.#o.transport.send(c.campaign.owner, mail);
@@ -252,8 +257,9 @@ export class Sender {
           ? err
           : new SendError(String(err), false);
         const attempts = l.record.attempts;
-        if (e.permanent) outcome = { kind: "failed", error: e.message };
-        else if (attempts >= this.#o.maxAttempts) {
+        if (e.permanent) {
+          outcome = { kind: "failed", error: e.message, permanent: true };
+        } else if (attempts >= this.#o.maxAttempts) {
           outcome = {
             kind: "failed",
             error: `gave up after ${attempts} attempts: ${e.message}`,

@@ -88,3 +88,14 @@ export async function suppressedSet(
 export function suppressionKeyOf(email: string): string {
   return emailKey(email);
 }
+
+/** True when `email` is on `owner`'s suppression list (any older key form). */
+export async function isSuppressed(
+  kv: Deno.Kv,
+  owner: string,
+  email: string,
+): Promise<boolean> {
+  const key = emailKey(email);
+  if ((await kv.get(keys.suppressed(owner, key))).versionstamp) return true;
+  return (await suppressedSet(kv, owner)).has(key);
+}

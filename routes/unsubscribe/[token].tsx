@@ -1,5 +1,9 @@
 import type { Handlers, PageProps, RouteConfig } from "../../lib/web/types.ts";
-import { lookupToken, unsubscribe } from "../../lib/mail/unsubscribe.ts";
+import {
+  isSuppressed,
+  lookupToken,
+  unsubscribe,
+} from "../../lib/mail/unsubscribe.ts";
 
 /** Mail clients POST one-click unsubscribes without cookies or Origin (RFC 8058). */
 export const config: RouteConfig = {
@@ -8,7 +12,7 @@ export const config: RouteConfig = {
 };
 
 interface Data {
-  state: "confirm" | "done" | "unknown";
+  state: "confirm" | "done" | "already" | "unknown";
   email?: string;
   sender?: string;
 }
@@ -18,8 +22,9 @@ export const handler: Handlers<Data> = {
   async GET(_req, ctx) {
     const target = await lookupToken(ctx.deps.kv, ctx.params.token);
     if (!target) return await ctx.render({ state: "unknown" }, { status: 404 });
+    const already = await isSuppressed(ctx.deps.kv, target.owner, target.email);
     return await ctx.render({
-      state: "confirm",
+      state: already ? "already" : "confirm",
       email: target.email,
       sender: target.owner,
     });
@@ -57,6 +62,16 @@ export default function Unsubscribe({ data, url }: PageProps<Data>) {
           <form method="post" action={url.pathname}>
             <button type="submit" class="primary">Unsubscribe</button>
           </form>
+        </>
+      )}
+      {data.state === "already" && (
+        <>
+          <h1>Already unsubscribed</h1>
+          <p role="status">
+            <strong>{data.email}</strong>{" "}
+            is already unsubscribed and gets no group mail from{" "}
+            <strong>{data.sender}</strong>.
+          </p>
         </>
       )}
       {data.state === "done" && (

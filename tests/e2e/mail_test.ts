@@ -77,6 +77,8 @@ browserTest(
         state: "attached",
       });
       await page.getByRole("button", { name: "Send to 12 recipients" }).click();
+      await page.getByRole("dialog").getByRole("button", { name: "Send to 12" })
+        .click();
       const bar = page.locator("progress#campaign-progress");
       await bar.waitFor();
       // Live over the WebSocket: the bar is seen part-way, not only at the end.

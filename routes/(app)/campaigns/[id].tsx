@@ -11,6 +11,7 @@ import { RecipientList } from "../../../islands/recipient_list.tsx";
 interface Data {
   campaign: View;
   text: string;
+  html?: string;
   firstRecipient?: string;
 }
 
@@ -21,8 +22,9 @@ export const handler: Handlers<Data> = {
     const { value } = await getCampaign(kv, owner, ctx.params.id);
     const first = await listRecipients(kv, owner, value.id, { limit: 1 });
     return await ctx.render({
-      campaign: await viewOf(kv, value),
+      campaign: await viewOf(kv, value, true),
       text: value.text,
+      html: value.html,
       firstRecipient: first.recipients[0]?.email,
     });
   },
@@ -47,8 +49,17 @@ export default function CampaignPage({ data }: PageProps<Data>) {
           failed: c.failed,
           pending: c.pending,
           suppressed: c.suppressed,
+          retrying: c.retrying,
+          nextRetryAt: c.nextRetryAt,
+          willSend: c.willSend,
+          willSuppress: c.willSuppress,
+          noFirstName: c.noFirstName,
+          subject: c.subject,
         }}
         firstRecipient={data.firstRecipient}
+        content={c.status === "draft"
+          ? { subject: c.subject, text: data.text, html: data.html }
+          : undefined}
       />
       <details>
         <summary>Message text</summary>

@@ -5,19 +5,19 @@ import { createDraft, listCampaigns } from "../../../lib/mail/campaigns.ts";
 import { viewOf } from "../../../lib/mail/actions.ts";
 import { mailService } from "../../../lib/mail/service.ts";
 import { mailUserOf } from "../../../lib/mail/model.ts";
+import { parseCursor, parseLimit } from "../../../lib/params.ts";
 
 export const handler: Handlers = {
   async GET(_req, ctx) {
     const { kv } = ctx.deps;
-    const limit = Math.min(
-      Number(ctx.url.searchParams.get("limit")) || 50,
-      200,
-    );
+    const q = ctx.url.searchParams;
+    const limit = parseLimit(q.get("limit"), { fallback: 50, max: 200 });
+    const cursor = parseCursor(q.get("cursor"));
     const page = await listCampaigns(
       kv,
       ctx.state.user!.username,
       limit,
-      ctx.url.searchParams.get("cursor") ?? "",
+      cursor,
     );
     const campaigns = await Promise.all(page.items.map((c) => viewOf(kv, c)));
     return json({ campaigns, cursor: page.cursor });
