@@ -388,8 +388,6 @@ export function ChatApp(props: ChatAppProps) {
           onSave={async (patch) => {
             await chatApi.patchRoom(active.id, patch);
           }}
-          onMute={(muted) =>
-            chatApi.setNotify(active.id, muted ? "none" : "all")}
           onBlock={async () => {
             await chatApi.blockRoom(active.id);
             actions.removeRoom(active.id);

@@ -70,7 +70,8 @@ export function RoomSettingsDialog(
     onSave: (
       patch: { name?: string; topic?: string; archived?: boolean },
     ) => Promise<void>;
-    onMute: (muted: boolean) => Promise<void>;
+    /** Absent until the notification settings endpoint exists (issue 11). */
+    onMute?: (muted: boolean) => Promise<void>;
     onBlock: () => Promise<void>;
     onClose: () => void;
   },
@@ -138,20 +139,27 @@ export function RoomSettingsDialog(
         </div>
         <fieldset class="chat-dialog-more">
           <legend>More</legend>
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => run(() => onMute(true), "Muted: no notifications.")}
-          >
-            Mute notifications
-          </button>{" "}
-          <button
-            type="button"
-            disabled={busy}
-            onClick={() => run(() => onMute(false), "Notifications back on.")}
-          >
-            Unmute
-          </button>{" "}
+          {onMute && (
+            <>
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() =>
+                  run(() => onMute!(true), "Muted: no notifications.")}
+              >
+                Mute notifications
+              </button>{" "}
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() =>
+                  run(() => onMute!(false), "Notifications back on.")}
+              >
+                Unmute
+              </button>
+              {" "}
+            </>
+          )}
           <button
             type="button"
             disabled={busy}
