@@ -14,12 +14,8 @@
  */
 import { parseContactsCsv } from "../lib/contacts/csv.ts";
 import { importContacts } from "../lib/contacts/import.ts";
-import {
-  contactKey,
-  emailKey,
-  stageContact,
-  tokenize,
-} from "../lib/contacts/keys.ts";
+import { BookWrite, type StoredContact } from "../lib/contacts/book_write.ts";
+import { contactKey, emailKey, tokenize } from "../lib/contacts/keys.ts";
 import {
   type Contact,
   normalizeEmail,
@@ -83,7 +79,7 @@ async function naiveImport(kv: Deno.Kv, owner: string, text: string) {
     const hit = await kv.get<string>(key);
     const now = new Date().toISOString();
     const before = hit.value
-      ? (await kv.get<Contact>(contactKey(owner, hit.value))).value
+      ? (await kv.get<StoredContact>(contactKey(owner, hit.value))).value
       : null;
     const after: Contact = {
       id: before?.id ?? newId(),
@@ -92,7 +88,9 @@ async function naiveImport(kv: Deno.Kv, owner: string, text: string) {
       updatedAt: now,
     };
     const op = kv.atomic().check(hit);
-    stageContact(op, owner, before, after);
+    const write = new BookWrite(kv, owner);
+    write.change(before, after);
+    await write.stage(op);
     if ((await op.commit()).ok) imported++;
   }
   return imported;

@@ -29,6 +29,16 @@ import {
   NewDmDialog,
   NewRoomDialog,
 } from "../components/chat/dialogs.tsx";
+import { SearchDialog } from "../components/chat/search_dialog.tsx";
+import {
+  NotifyBanner,
+  NotifySelect,
+  UnreadPill,
+} from "../components/chat/notify_controls.tsx";
+import { useEssentials } from "../lib/chat/client/use_essentials.ts";
+import { search as searchApi } from "../lib/chat/client/api_essentials.ts";
+import type { ServerFrame } from "../lib/chat/protocol.ts";
+import type { ChatState } from "../lib/chat/client/state.ts";
 
 /** Props of the chat island (serialised from the page). */
 export interface ChatAppProps {
@@ -67,12 +77,16 @@ function lastEditable(
 
 /** The whole chat screen: sidebar, message pane, composer, dialogs. */
 export function ChatApp(props: ChatAppProps) {
+  const frameSink = useRef<((f: ServerFrame, s: ChatState) => void) | null>(
+    null,
+  );
   const { state, hydrated, loadingOlder, actions } = useChat({
     me: props.me,
     rooms: props.rooms,
     active: props.active,
     messages: props.messages,
     latestSeq: props.latestSeq,
+    onFrame: (f, s) => frameSink.current?.(f, s),
   });
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [editing, setEditing] = useState<string | null>(null);
@@ -82,6 +96,15 @@ export function ChatApp(props: ChatAppProps) {
   const [showMembers, setShowMembers] = useState(false);
   const [settings, setSettings] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
+  const ess = useEssentials({
+    state,
+    hydrated,
+    scroller,
+    openAt: actions.openAt,
+    markAllRead: actions.markAllRead,
+    frameSink,
+  });
+  const online = state.connection === "online";
   const active = state.rooms.find((r) => r.id === state.active) ?? null;
   const roomState = state.active ? state.byRoom[state.active] : undefined;
   const list = state.active ? shownMessages(state, state.active) : [];
@@ -157,6 +180,7 @@ export function ChatApp(props: ChatAppProps) {
   };
 
   const onScroll = () => {
+    ess.onScroll();
     const el = scroller.current;
     if (!el || !roomState?.hasOlder || loadingOlder) return;
     if (Math.abs(el.scrollTop) + el.clientHeight >= el.scrollHeight - 120) {
@@ -181,6 +205,8 @@ export function ChatApp(props: ChatAppProps) {
         rooms={state.rooms.filter((r) => !r.archived)}
         active={state.active}
         presence={state.presence}
+        presenceKnown={!hydrated || online}
+        onMarkAllRead={actions.markAllRead}
         interactive={hydrated}
         onOpen={(id, e) => {
           if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
@@ -210,6 +236,40 @@ export function ChatApp(props: ChatAppProps) {
             <a href={`/login?next=${encodeURIComponent(loginNext())}`}>
               Log in again
             </a>
+          </div>
+        )}
+        {ess.banner && (
+          <NotifyBanner
+            onEnable={ess.enableNotifications}
+            onDismiss={ess.dismissBanner}
+            sound={ess.sound}
+            onSound={ess.setSound}
+          />
+        )}
+        {ess.offer && ess.offer.room === state.active && (
+          <div class="chat-notice" role="status">
+            {ess.offer.names.map((n) =>
+              "@" + n
+            ).join(", ")} {ess.offer.names.length === 1 ? "is" : "are"}{" "}
+            not in this room, so they were not notified. Add{" "}
+            {ess.offer.names.length === 1 ? "them" : "them all"}?{" "}
+            <button
+              type="button"
+              onClick={async () => {
+                const names = ess.offer!.names;
+                ess.dismissOffer();
+                for (const n of names) {
+                  try {
+                    await actions.addMember(n);
+                  } catch (e) {
+                    actions.notice(`@${n}: ${(e as Error).message}`);
+                  }
+                }
+              }}
+            >
+              Add to room
+            </button>{" "}
+            <button type="button" onClick={ess.dismissOffer}>Dismiss</button>
           </div>
         )}
         {state.notice && (
@@ -245,8 +305,19 @@ export function ChatApp(props: ChatAppProps) {
                   {active.name}
                 </h1>
                 {peerOnline !== undefined && (
-                  <span class={"chat-peer" + (peerOnline ? " is-online" : "")}>
-                    {peerOnline ? "online" : "offline"}
+                  <span
+                    class={"chat-peer" +
+                      (!online && hydrated
+                        ? " is-unknown"
+                        : peerOnline
+                        ? " is-online"
+                        : "")}
+                  >
+                    {!online && hydrated
+                      ? "status unknown"
+                      : peerOnline
+                      ? "online"
+                      : "offline"}
                   </span>
                 )}
                 {active.topic && (
@@ -262,6 +333,22 @@ export function ChatApp(props: ChatAppProps) {
                   >
                     Members
                   </button>
+                )}
+                <button
+                  type="button"
+                  disabled={!hydrated}
+                  onClick={() => ess.setSearching(true)}
+                  aria-keyshortcuts="Control+K /"
+                  title="Search messages (Ctrl+K or /)"
+                >
+                  Search
+                </button>
+                {active.visibility !== "direct" && (
+                  <NotifySelect
+                    level={active.notify ?? "mentions"}
+                    disabled={!hydrated}
+                    onChange={(l) => actions.setNotify(active.id, l)}
+                  />
                 )}
                 {active.visibility !== "direct" && (
                   <button
@@ -329,9 +416,20 @@ export function ChatApp(props: ChatAppProps) {
                     onJump={hydrated ? jump : undefined}
                     onOpenImage={hydrated ? setImage : undefined}
                     highlight={highlight}
+                    unreadFrom={state.unreadFrom[active.id]}
+                    flashSeq={state.flash?.room === active.id
+                      ? state.flash.seq
+                      : undefined}
                   />
                 </div>
               </div>
+              {ess.pillLabel && (
+                <UnreadPill
+                  label={ess.pillLabel}
+                  below={ess.pillBelow}
+                  onClick={ess.onPill}
+                />
+              )}
               <div class="chat-typing">{typingText(typing)}</div>
               <Composer
                 key={active.id}
@@ -345,6 +443,11 @@ export function ChatApp(props: ChatAppProps) {
                   ? { author: replying.author, text: quoteText(replying) }
                   : null}
                 onCancelReply={() => setReplying(null)}
+                people={ess.people}
+                me={state.me}
+                disabledReason={state.connection === "signed-out"
+                  ? "You were signed out (in this or another tab), so this tab cannot send. Log in again to continue."
+                  : undefined}
                 onSend={(text, files) => {
                   actions.sendText(
                     text,
@@ -353,6 +456,7 @@ export function ChatApp(props: ChatAppProps) {
                       ? { id: replying.id, seq: replying.seq }
                       : undefined,
                   );
+                  ess.afterSend(text);
                   setReplying(null);
                 }}
                 onTyping={actions.typing}
@@ -368,6 +472,17 @@ export function ChatApp(props: ChatAppProps) {
               <h1>Chat</h1>
               <p>
                 Pick a room on the left, create one, or start a direct message.
+              </p>
+              <p>
+                <button
+                  type="button"
+                  disabled={!hydrated}
+                  onClick={() => ess.setSearching(true)}
+                  aria-keyshortcuts="Control+K /"
+                >
+                  Search messages
+                </button>{" "}
+                <span class="chat-muted">Ctrl+K or /</span>
               </p>
             </div>
           )}
@@ -388,6 +503,8 @@ export function ChatApp(props: ChatAppProps) {
           onSave={async (patch) => {
             await chatApi.patchRoom(active.id, patch);
           }}
+          onMute={(muted) =>
+            actions.setNotify(active.id, muted ? "none" : "mentions")}
           onBlock={async () => {
             await chatApi.blockRoom(active.id);
             actions.removeRoom(active.id);
@@ -398,6 +515,13 @@ export function ChatApp(props: ChatAppProps) {
       <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">
         {state.announcement.text}
       </div>
+      {ess.searching && (
+        <SearchDialog
+          search={searchApi}
+          onOpen={(room, seq) => actions.openAt(room, seq)}
+          onClose={() => ess.setSearching(false)}
+        />
+      )}
       {dialog === "room" && (
         <NewRoomDialog
           onCreate={actions.createRoom}

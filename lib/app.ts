@@ -29,8 +29,10 @@ import {
 import { readSessionToken } from "./web/session_cookie.ts";
 import { StaticFiles } from "./web/static_files.ts";
 import { startMailService } from "./mail/service.ts";
+import { startDigestSender } from "./mail/digest_sender.ts";
 import { startSweeper } from "./files/sweep.ts";
 import { migrateContactEmailKeys } from "./contacts/email_key_migration.ts";
+import { migrateContactsLayout } from "./contacts/layout_migration.ts";
 import type { AppDeps, State } from "./web/types.ts";
 
 /** How to get client bundles: build now in memory, or read `_build/`. */
@@ -100,6 +102,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const deps: AppDeps = { kv, config, bus, onClose: (fn) => closers.push(fn) };
 
   await migrateContactEmailKeys(kv);
+  await migrateContactsLayout(kv);
   const manifest = await loadManifest(root);
   const build = await clientBuild(
     root,
@@ -163,7 +166,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw err;
   });
 
-  startMailService(deps);
+  const mail = startMailService(deps);
+  startDigestSender(deps, mail.transport);
   deps.onClose(startSweeper(kv, config.uploadOrphanMs));
   return {
     deps,

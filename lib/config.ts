@@ -60,6 +60,11 @@ export interface Config {
   signupsPerIpPerHour: number;
   /** Provider sign-ins started per IP address per 10 minutes before 429. */
   oauthStartsPerIp: number;
+  /**
+   * Missed-mention mail: minutes a mention or DM stays unread before it is
+   * mailed (DIGEST_DELAY_MINUTES, default 15; fractions allowed, for tests).
+   */
+  digestDelayMinutes: number;
   /** Who may sign up: `invite` (default), `open` or `closed` (SIGNUP_POLICY). */
   signupPolicy: SignupPolicy;
   /** Members (not only admins) may create invitations (MEMBERS_CAN_INVITE=1). */
@@ -98,6 +103,16 @@ function signupPolicy(raw: string | undefined): SignupPolicy {
 }
 
 type Env = Record<string, string | undefined>;
+
+function positive(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new Error(`${name} must be a positive number, got "${raw}"`);
+  }
+  return n;
+}
 
 function int(env: Env, name: string, fallback: number): number {
   const raw = env[name];
@@ -176,6 +191,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     loginFailuresPerIp: int(env, "LOGIN_FAILURES_PER_IP", 50),
     signupsPerIpPerHour: int(env, "SIGNUPS_PER_IP_PER_HOUR", 30),
     oauthStartsPerIp: int(env, "OAUTH_STARTS_PER_IP", 60),
+    digestDelayMinutes: positive(env, "DIGEST_DELAY_MINUTES", 15),
     signupPolicy: signupPolicy(env.SIGNUP_POLICY),
     membersCanInvite: env.MEMBERS_CAN_INVITE === "1",
   };

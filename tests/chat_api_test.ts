@@ -23,8 +23,8 @@ Deno.test("chat api: create rooms, list mine and the joinable public ones, join 
     assert.equal(priv.status, 201);
     const mine = await a.json<{ rooms: unknown[] }>("/api/rooms");
     assert.deepEqual(mine.body.rooms, [
-      { ...pub.body, unread: 0 },
-      { ...priv.body, unread: 0 },
+      { ...pub.body, unread: 0, mentions: 0, notify: "mentions" },
+      { ...priv.body, unread: 0, mentions: 0, notify: "mentions" },
     ]);
     const joinable = await b.json<{ rooms: { id: string }[] }>(
       "/api/rooms?public=1",

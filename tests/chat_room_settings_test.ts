@@ -369,11 +369,11 @@ Deno.test("rooms: an admin who is a member may rename a room someone else create
     assert.equal(r.status, 200);
     assert.equal(r.body.name, "renamed by admin");
     const people = await other.json<
-      { people: { username: string; displayName: string }[] }
+      { people: { username: string; role: string }[] }
     >(
       `/api/rooms/${room}/members`,
     );
     assert.equal(people.body.people.length, 3);
-    assert.ok(people.body.people.every((p) => p.displayName));
+    assert.ok(people.body.people.every((p) => p.role));
   });
 });

@@ -1,6 +1,12 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { type FileRef, MAX_TEXT_CHARS } from "../../lib/chat/protocol.ts";
+import type { Person } from "../../lib/chat/client/api_essentials.ts";
+import {
+  applySuggestion,
+  suggestions,
+} from "../../lib/chat/client/mention_complete.ts";
 import { WRAP_KEYS, wrapSelection } from "../../lib/chat/client/wrap.ts";
+import { MentionPopup } from "./mention_popup.tsx";
 import { UploadList, useUploads } from "./composer_files.tsx";
 
 /** Props of {@link Composer}. */
@@ -19,6 +25,12 @@ export interface ComposerProps {
   /** The message being replied to, shown above the box. */
   replying?: { author: string; text: string } | null;
   onCancelReply?: () => void;
+  /** The room's members, for `@` autocomplete. */
+  people?: Person[];
+  /** My username (not suggested). */
+  me?: string;
+  /** Why sending is impossible right now (shown, and the box is disabled). */
+  disabledReason?: string;
 }
 
 /**
@@ -29,10 +41,30 @@ export interface ComposerProps {
  */
 export function Composer(p: ComposerProps) {
   const [text, setText] = useState("");
+  const [caret, setCaret] = useState(0);
+  const [pick, setPick] = useState(0);
+  const [closedAt, setClosedAt] = useState(-1);
   const box = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
   const uploads = useUploads(p.roomId ?? "");
+  const found = p.people
+    ? suggestions(text, caret, p.people, p.me ?? "")
+    : null;
+  const popup = found && found.start !== closedAt ? found : null;
+  const active = popup ? Math.min(pick, popup.items.length - 1) : 0;
+  const choose = (username: string) => {
+    if (!popup) return;
+    const next = applySuggestion(text, popup.start, caret, username);
+    setText(next.text);
+    setCaret(next.caret);
+    setPick(0);
+    requestAnimationFrame(() => {
+      box.current?.focus();
+      box.current?.setSelectionRange(next.caret, next.caret);
+    });
+  };
+  const disabled = !p.interactive || !!p.disabledReason;
   const length = [...text.trim()].length;
   const tooLong = length > MAX_TEXT_CHARS;
   const canSend = !tooLong && !uploads.busy &&
@@ -102,10 +134,21 @@ export function Composer(p: ComposerProps) {
         rows={1}
         value={text}
         placeholder={`Message ${p.roomName}`}
-        disabled={!p.interactive}
+        disabled={disabled}
         aria-describedby="chat-input-help"
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded={!!popup}
+        aria-controls={popup ? "chat-mention-list" : undefined}
+        aria-activedescendant={popup
+          ? `chat-mention-list-${active}`
+          : undefined}
         onInput={(e) => {
           setText(e.currentTarget.value);
+          setCaret(
+            e.currentTarget.selectionStart ?? e.currentTarget.value.length,
+          );
+          setPick(0);
           if (e.currentTarget.value.trim()) p.onTyping();
         }}
         onPaste={(e) => {
@@ -114,7 +157,32 @@ export function Composer(p: ComposerProps) {
           e.preventDefault();
           uploads.add(files);
         }}
+        onKeyUp={(e) => {
+          if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+            setCaret(e.currentTarget.selectionStart ?? 0);
+          }
+        }}
+        onClick={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
         onKeyDown={(e) => {
+          if (popup && !e.isComposing) {
+            const n = popup.items.length;
+            if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+              e.preventDefault();
+              setPick((active + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
+              return;
+            }
+            if (e.key === "Enter" || e.key === "Tab") {
+              e.preventDefault();
+              choose(popup.items[active].username);
+              return;
+            }
+            if (e.key === "Escape") {
+              e.preventDefault();
+              e.stopPropagation();
+              setClosedAt(popup.start);
+              return;
+            }
+          }
           const marker = (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey
             ? WRAP_KEYS[e.key.toLowerCase()]
             : undefined;
@@ -130,6 +198,7 @@ export function Composer(p: ComposerProps) {
             el.value = w.text;
             el.setSelectionRange(w.start, w.end);
             setText(w.text);
+            setCaret(w.end);
           } else if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             send();
@@ -141,6 +210,14 @@ export function Composer(p: ComposerProps) {
           }
         }}
       />
+      {popup && (
+        <MentionPopup
+          id="chat-mention-list"
+          items={popup.items}
+          active={active}
+          onPick={choose}
+        />
+      )}
       <input
         ref={fileInput}
         type="file"
@@ -155,7 +232,7 @@ export function Composer(p: ComposerProps) {
       <button
         type="button"
         class="chat-attach"
-        disabled={!canAttach}
+        disabled={!canAttach || disabled}
         onClick={() => fileInput.current?.click()}
         aria-label="Attach files"
         title="Attach files (or drop or paste them)"
@@ -174,11 +251,13 @@ export function Composer(p: ComposerProps) {
           <path d="M21 12.5l-8.5 8.5a6 6 0 0 1-8.5-8.5l9-9a4 4 0 0 1 5.7 5.7l-9 9a2 2 0 0 1-2.8-2.8l8.3-8.3" />
         </svg>
       </button>
-      <button type="submit" disabled={!p.interactive || !canSend}>
+      <button type="submit" disabled={disabled || !canSend}>
         Send
       </button>
       <p id="chat-input-help" class="chat-help">
-        {tooLong
+        {p.disabledReason
+          ? <span class="is-error">{p.disabledReason}</span>
+          : tooLong
           ? (
             <span class="is-error">
               {length} / {MAX_TEXT_CHARS} characters: too long to send.

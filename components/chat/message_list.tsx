@@ -41,6 +41,10 @@ export interface MessageListProps {
   onOpenImage?: (f: FileRef) => void;
   /** The message to highlight (after a jump). */
   highlight?: string | null;
+  /** Seq of the first unread message: a "New messages" divider goes above it. */
+  unreadFrom?: number;
+  /** Seq of a message to flash (opened from search or a notification). */
+  flashSeq?: number;
 }
 
 function EditForm(
@@ -110,6 +114,10 @@ function Item(
   if (m.status) cls.push("is-" + m.status);
   if (m.deleted) cls.push("is-deleted");
   if (p.highlight === m.id) cls.push("is-highlight");
+  if (!mine && !m.deleted && (m.mentionsRoom || m.mentions?.includes(p.me))) {
+    cls.push("is-mention");
+  }
+  if (p.flashSeq !== undefined && m.seq === p.flashSeq) cls.push("is-flash");
   return (
     <li
       class={cls.join(" ")}
@@ -283,6 +291,9 @@ export function MessageList(p: MessageListProps) {
   const byId = new Map<string, Message>(
     p.messages.some((m) => m.replyTo) ? p.messages.map((m) => [m.id, m]) : [],
   );
+  const dividerAt = p.unreadFrom === undefined
+    ? undefined
+    : p.messages.find((m) => m.seq >= p.unreadFrom! && m.author !== p.me)?.id;
   return (
     <>
       {p.hasOlder && (
@@ -310,6 +321,24 @@ export function MessageList(p: MessageListProps) {
                 <span>{r.label}</span>
               </li>
             )
+            : r.message.id === dividerAt
+            ? [
+              <li
+                key="new-divider"
+                class="chat-new-divider"
+                id="chat-new-divider"
+                role="separator"
+                aria-label="New messages"
+              >
+                <span>New messages</span>
+              </li>,
+              <Item
+                key={r.message.id}
+                m={r.message}
+                continued={false}
+                p={p}
+              />,
+            ]
             : (
               <Item
                 key={r.message.id}

@@ -39,6 +39,10 @@ export interface RoomSidebarProps {
   onNewDm?: () => void;
   /** False until the island is interactive (buttons need JavaScript). */
   interactive?: boolean;
+  /** False while my own socket is disconnected: others' presence is unknown (grey). */
+  presenceKnown?: boolean;
+  /** "Mark all as read" (Shift+Esc). */
+  onMarkAllRead?: () => void;
 }
 
 /** A small padlock for private rooms (no emoji font needed). */
@@ -54,10 +58,11 @@ export function LockIcon() {
 }
 
 function RoomLink(
-  { room, active, online, onOpen }: {
+  { room, active, online, onOpen, known = true }: {
     room: RoomSummary;
     active: boolean;
     online?: boolean;
+    known?: boolean;
     onOpen?: RoomSidebarProps["onOpen"];
   },
 ) {
@@ -66,7 +71,8 @@ function RoomLink(
     <li>
       <a
         class={"chat-room" + (active ? " is-active" : "") +
-          (room.unread ? " has-unread" : "")}
+          (room.unread ? " has-unread" : "") +
+          (room.notify === "none" ? " is-muted" : "")}
         href={`/chat/${encodeURIComponent(room.id)}`}
         aria-current={active ? "page" : undefined}
         onClick={onOpen ? (e) => onOpen(room.id, e) : undefined}
@@ -75,10 +81,17 @@ function RoomLink(
         {direct
           ? (
             <span
-              class={"chat-presence" + (online ? " is-online" : "")}
-              title={online ? "Online" : "Offline"}
+              class={"chat-presence" +
+                (!known ? " is-unknown" : online ? " is-online" : "")}
+              title={!known
+                ? "Status unknown (you are offline)"
+                : online
+                ? "Online"
+                : "Offline"}
             >
-              <span class="sr-only">{online ? "online" : "offline"}</span>
+              <span class="sr-only">
+                {!known ? "status unknown" : online ? "online" : "offline"}
+              </span>
             </span>
           )
           : (
@@ -93,6 +106,15 @@ function RoomLink(
             <span class="sr-only">unread</span>
           </span>
         )}
+        {(room.mentions ?? 0) > 0 && (
+          <span class="chat-badge is-mention">
+            @{room.mentions! > 99 ? "99+" : room.mentions}
+            <span class="sr-only">
+              {room.mentions === 1 ? "mention" : "mentions"}
+            </span>
+          </span>
+        )}
+        {room.notify === "none" && <span class="sr-only">(muted)</span>}
       </a>
     </li>
   );
@@ -144,10 +166,23 @@ export function RoomSidebar(p: RoomSidebarProps) {
             room={r}
             active={r.id === p.active}
             online={p.presence[r.name]}
+            known={p.presenceKnown ?? true}
             onOpen={p.onOpen}
           />
         ))}
       </ul>
+      {p.onMarkAllRead && p.rooms.some((r) => r.unread > 0) && (
+        <button
+          type="button"
+          class="chat-link-btn"
+          onClick={p.onMarkAllRead}
+          disabled={off}
+          aria-keyshortcuts="Shift+Escape"
+          title="Shift+Esc"
+        >
+          Mark all as read
+        </button>
+      )}
       {rooms.length === 0 && dms.length === 0 && (
         <p class="chat-muted">
           No rooms yet. Create one or browse public rooms.

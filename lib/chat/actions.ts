@@ -11,6 +11,9 @@ import { claimFiles } from "../files/store.ts";
 import { toggleReaction } from "./reactions.ts";
 import { checkReply } from "./replies.ts";
 import { deleteMessage, editMessage } from "./messages.ts";
+import { resolveMentions } from "./mentions.ts";
+import { noteMissable } from "./missed.ts";
+import { messageFrame } from "./protocol.ts";
 import type {
   DeleteFrame,
   EditFrame,
@@ -39,9 +42,15 @@ export async function send(
   conn: Connection,
   f: SendFrame,
 ): Promise<void> {
-  await requireWritable(deps.kv, conn.user, f.room);
+  const stored = await requireWritable(deps.kv, conn.user, f.room);
   const { room, text, cid } = f;
-  const input: SendInput = { room, author: conn.user, text, cid };
+  const input: SendInput = {
+    room,
+    author: conn.user,
+    text,
+    cid,
+    ...await resolveMentions(deps.kv, stored, conn.user, text),
+  };
   if (f.replyTo) input.replyTo = await checkReply(deps.kv, room, f.replyTo);
   if (f.files?.length) {
     const claimed = await claimFiles(deps.kv, conn.user, room, f.files);
@@ -52,7 +61,10 @@ export async function send(
     ({ message, duplicate }) => {
       conn.send({ type: "ack", cid, room, id: message.id, seq: message.seq });
       if (!duplicate) {
-        deps.bus.publish(`room:${room}`, { type: "message", room, message });
+        deps.bus.publish(`room:${room}`, { ...messageFrame(message) });
+        noteMissable(deps.kv, stored, message).catch((e) =>
+          console.error("chat: missed-mention mark failed:", e)
+        );
       }
     },
     (err) => conn.sendError(err, cid),

@@ -11,11 +11,12 @@
 import { AppError } from "../errors.ts";
 import type { BusEvent } from "../events.ts";
 import { readLog } from "./messages.ts";
-import type {
-  ErrorFrame,
-  Message,
-  PresenceFrame,
-  ServerFrame,
+import {
+  type ErrorFrame,
+  type Message,
+  messageFrame,
+  type PresenceFrame,
+  type ServerFrame,
 } from "./protocol.ts";
 
 const PAGE = 200;
@@ -238,6 +239,6 @@ export class Connection {
   #sendMessage(room: string, sub: RoomSub, m: Message): void {
     if (m.seq <= sub.lastSeq) return;
     sub.lastSeq = m.seq;
-    this.send({ type: "message", room, message: m });
+    this.send({ ...messageFrame(m), room });
   }
 }

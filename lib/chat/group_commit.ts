@@ -35,6 +35,18 @@ export interface SendInput {
   files?: FileRef[];
   /** Keys deleted in the same commit (the files' pending-upload markers). */
   release?: Deno.KvKey[];
+  /** Resolved mentions, stored with the message when given. */
+  mentions?: string[];
+  mentionsRoom?: boolean;
+}
+
+/**
+ * Extra writes for every new message, made in the same atomic operation
+ * (the search index, the mention index). `cost` bounds what `write` adds.
+ */
+export interface CommitHook {
+  cost(input: SendInput): { mutations: number; keyBytes: number };
+  write(op: Deno.AtomicOperation, message: Message, input: SendInput): void;
 }
 
 /** Result of a send: the stored message, and whether the cid was seen before. */
@@ -55,6 +67,8 @@ export interface GroupCommitOptions {
   maxKeyBytes?: number;
   /** Commit attempts before a batch fails. */
   maxTries?: number;
+  /** Extra writes per new message (indexes), in the same atomic. */
+  hooks?: CommitHook[];
   /** Called after every committed batch (for metrics and tests). */
   onCommit?: (messages: number) => void;
 }
@@ -65,6 +79,8 @@ interface Pending {
   size: number;
   /** Upper bound of the bytes this send adds to the atomic's keys. */
   keySize: number;
+  /** Mutations this send adds beyond the 4 of every message (released keys, hooks). */
+  extraMutations: number;
   resolve: (r: SendResult) => void;
   reject: (e: unknown) => void;
 }
@@ -79,6 +95,7 @@ export class GroupCommitter {
   readonly #maxBytes: number;
   readonly #maxKeyBytes: number;
   readonly #maxTries: number;
+  readonly #hooks: CommitHook[];
   readonly #onCommit?: (n: number) => void;
   #queue: Pending[] = [];
   #running: Promise<void> | null = null;
@@ -95,6 +112,7 @@ export class GroupCommitter {
     this.#maxBytes = options.maxBytes ?? 700_000;
     this.#maxKeyBytes = options.maxKeyBytes ?? 70_000;
     this.#maxTries = options.maxTries ?? 50;
+    this.#hooks = options.hooks ?? [];
     this.#onCommit = options.onCommit;
   }
 
@@ -114,12 +132,26 @@ export class GroupCommitter {
       const extra = input.files || input.replyTo
         ? enc.encode(JSON.stringify([input.files, input.replyTo])).length
         : 0;
-      const size = enc.encode(input.text).length + 2 * cid + author +
-        2 * room + 400 + extra;
+      let size = enc.encode(input.text).length + 2 * cid + author +
+        2 * room + 400 + extra + 40 * (input.mentions?.length ?? 0);
       // Keys of the 4 mutations (+ the room counter, counted per message).
-      const keySize = 5 * room + 2 * author + cid + 160 +
+      let keySize = 5 * room + 2 * author + cid + 160 +
         (input.release?.length ?? 0) * 120;
-      this.#queue.push({ input, size, keySize, resolve, reject });
+      let extraMutations = input.release?.length ?? 0;
+      for (const h of this.#hooks) {
+        const c = h.cost(input);
+        extraMutations += c.mutations;
+        keySize += c.keyBytes;
+        size += 16 * c.mutations;
+      }
+      this.#queue.push({
+        input,
+        size,
+        keySize,
+        extraMutations,
+        resolve,
+        reject,
+      });
       if (!this.#running) this.#running = this.#drain();
     });
   }
@@ -157,10 +189,11 @@ export class GroupCommitter {
     let released = 0;
     for (const p of this.#queue) {
       const room = p.input.room;
-      const release = p.input.release?.length ?? 0;
+      const release = p.extraMutations;
       const fits = !skipped.has(room) &&
         batch.length < this.#maxMessages &&
-        // Released keys are extra mutations (KV allows 1,000 per atomic).
+        // Released keys and index entries are extra mutations (KV allows
+        // 1,000 per atomic).
         4 * (batch.length + 1) + released + release <= 990 &&
         (batch.length === 0 ||
           (bytes + p.size <= this.#maxBytes &&
@@ -235,6 +268,10 @@ export class GroupCommitter {
         };
         if (input.replyTo) message.replyTo = input.replyTo;
         if (input.files?.length) message.files = input.files;
+        if (input.mentions) {
+          message.mentions = input.mentions;
+          message.mentionsRoom = input.mentionsRoom ?? false;
+        }
         for (const k of input.release ?? []) op.delete(k);
         op.set(msgKey(input.room, seq), message)
           .set(msgIdKey(input.room, message.id), seq)
@@ -242,6 +279,7 @@ export class GroupCommitter {
             id: message.id,
             seq,
           });
+        for (const h of this.#hooks) h.write(op, message, input);
         readMarks.set(`${input.author}\0${input.room}`, [
           input.author,
           input.room,

@@ -21,6 +21,8 @@ import {
   viewRoom,
 } from "./rooms.ts";
 import { pendingKey } from "../files/keys.ts";
+import { reindexMessage } from "./message_indexes.ts";
+import { resolveMentions } from "./mentions.ts";
 import { removeFiles } from "../files/store.ts";
 
 /** Default page size for history. */
@@ -54,8 +56,15 @@ export async function sendMessage(
       "invalid_cid",
     );
   }
-  await requireMember(kv, user, roomId);
-  return await writer.send({ room: roomId, author: user, text: body, cid });
+  const room = await requireMember(kv, user, roomId);
+  const mentions = await resolveMentions(kv, room, user, body);
+  return await writer.send({
+    room: roomId,
+    author: user,
+    text: body,
+    cid,
+    ...mentions,
+  });
 }
 
 async function changeOwn(
@@ -83,6 +92,7 @@ async function changeOwn(
     const next = change(m);
     const op = kv.atomic().check(entry).set(entry.key, next);
     extra?.(m, op);
+    reindexMessage(op, m, next);
     return [op, next];
   });
 }
@@ -96,10 +106,13 @@ export async function editMessage(
   newText: unknown,
 ): Promise<Message> {
   const body = text(newText);
+  const room = await requireWritable(kv, user, roomId);
+  const mentions = await resolveMentions(kv, room, user, body);
   return await changeOwn(kv, user, roomId, messageId, (m) => ({
     ...m,
     text: body,
     editedAt: new Date().toISOString(),
+    ...mentions,
   }));
 }
 
@@ -112,7 +125,14 @@ export async function deleteMessage(
 ): Promise<Message> {
   let files: string[] = [];
   const message = await changeOwn(kv, user, roomId, messageId, (m) => {
-    const { cid: _cid, reactions: _r, files: _f, ...rest } = m;
+    const {
+      cid: _cid,
+      reactions: _r,
+      files: _f,
+      mentions: _m,
+      mentionsRoom: _mr,
+      ...rest
+    } = m;
     return {
       ...rest,
       text: "",

@@ -69,6 +69,10 @@ export interface Message {
   editedAt?: string;
   deleted?: boolean;
   cid?: string;
+  /** Usernames of the room's members this message mentions (`@name`). */
+  mentions?: string[];
+  /** True when the message mentions everyone (`@room`). */
+  mentionsRoom?: boolean;
   /** Reactions, one entry per emoji in first-reacted order (absent when none). */
   reactions?: Reaction[];
   /** The message this one replies to (same room). */
@@ -102,6 +106,9 @@ export interface FileRef {
   height?: number;
 }
 
+/** Per-room notification level (DMs are always `all`). */
+export type NotifyLevel = "all" | "mentions" | "none";
+
 /** Room visibility; `direct` is a two-person DM room. */
 export type Visibility = "public" | "private" | "direct";
 
@@ -111,6 +118,10 @@ export interface RoomSummary {
   name: string;
   visibility: Visibility;
   unread: number;
+  /** Unread messages that mention the user (by name or `@room`). */
+  mentions?: number;
+  /** The user's notification level for the room. */
+  notify?: NotifyLevel;
   topic?: string;
   archived?: boolean;
 }
@@ -198,6 +209,21 @@ export interface MessageFrame {
   type: "message";
   room: string;
   message: Message;
+  /** Same as `message.mentions` (usernames mentioned). */
+  mentions?: string[];
+  /** Same as `message.mentionsRoom`. */
+  mentionsRoom?: boolean;
+}
+
+/** A `message` frame for `m`, with its mentions at the top level too. */
+export function messageFrame(m: Message): MessageFrame {
+  return {
+    type: "message",
+    room: m.room,
+    message: m,
+    mentions: m.mentions ?? [],
+    mentionsRoom: m.mentionsRoom ?? false,
+  };
 }
 export interface EditedFrame {
   type: "edited" | "deleted";

@@ -6,6 +6,7 @@
 import type { AppDeps } from "../web/types.ts";
 import { GroupCommitter } from "./group_commit.ts";
 import { ChatHub } from "./hub.ts";
+import { messageIndexHook } from "./message_indexes.ts";
 import type { UserExists } from "./rooms.ts";
 import { getUserByUsername, roleOf } from "../auth/users.ts";
 
@@ -26,7 +27,7 @@ export function chatFor(deps: AppDeps): ChatService {
   let svc = services.get(deps);
   if (svc) return svc;
   const { kv, bus, config } = deps;
-  const writer = new GroupCommitter(kv);
+  const writer = new GroupCommitter(kv, { hooks: [messageIndexHook] });
   const hub = new ChatHub({ kv, bus, writer }, {
     sendBurst: config.chatSendBurst,
     sendPerSecond: config.chatSendPerSecond,

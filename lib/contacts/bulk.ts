@@ -9,10 +9,10 @@
 import { AppError, BadRequestError } from "../errors.ts";
 import { commitWithRetry } from "../kv.ts";
 import { parseIdList } from "../params.ts";
+import { BookWrite, publicContact } from "./book_write.ts";
 import { bookAtomic, createContact, dropNameKey } from "./contacts.ts";
-import { getContacts } from "./contacts.ts";
+import { getStoredContacts } from "./contacts.ts";
 import { getGroup } from "./groups.ts";
-import { stageContact } from "./keys.ts";
 import { type Contact, type ContactInput, LIMITS } from "./model.ts";
 
 /** Most contacts one bulk request may name. */
@@ -105,14 +105,16 @@ export async function bulkContacts(
     const chunk = ids.slice(i, i + PER_ATOMIC);
     const part = await commitWithRetry(kv, async () => {
       const { op } = await bookAtomic(kv, owner);
-      const found = await getContacts(kv, owner, chunk);
+      const found = await getStoredContacts(kv, owner, chunk);
       const r = { ...emptyPart(), found: new Set(found.map((c) => c.id)) };
+      const write = new BookWrite(kv, owner);
       if (action === "delete") {
         for (const c of found) {
-          stageContact(op, owner, c, null);
+          write.change(c, null);
           await dropNameKey(kv, owner, c, op);
-          r.contacts.push(c);
+          r.contacts.push(publicContact(c));
         }
+        await write.stage(op);
         return [op, r];
       }
       await getGroup(kv, owner, groupId); // still there at commit time
@@ -134,9 +136,10 @@ export async function bulkContacts(
             : [...c.groups, groupId],
           updatedAt: now,
         };
-        stageContact(op, owner, c, after);
-        r.contacts.push(after);
+        write.change(c, after);
+        r.contacts.push(publicContact(after));
       }
+      await write.stage(op);
       return [op, r];
     });
     result.done += part.contacts.length;

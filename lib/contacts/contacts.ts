@@ -16,6 +16,7 @@ import {
   normalizeEmail,
   validateContact,
 } from "./model.ts";
+import { BookWrite, publicContact, type StoredContact } from "./book_write.ts";
 import {
   contactKey,
   emailKey,
@@ -23,7 +24,6 @@ import {
   nameDedupeKey,
   nameKeyKey,
   revKey,
-  stageContact,
 } from "./keys.ts";
 
 export type { Contact, ContactInput } from "./model.ts";
@@ -46,8 +46,18 @@ export async function findContact(
   owner: string,
   id: string,
 ): Promise<Contact | null> {
+  const c = await findStoredContact(kv, owner, id);
+  return c && publicContact(c);
+}
+
+/** The stored record (with its index shard), or null. */
+export async function findStoredContact(
+  kv: Deno.Kv,
+  owner: string,
+  id: string,
+): Promise<StoredContact | null> {
   if (!isId(id)) return null; // cannot exist (and may be too long for KV)
-  return (await kv.get<Contact>(contactKey(owner, id))).value;
+  return (await kv.get<StoredContact>(contactKey(owner, id))).value;
 }
 
 /** The contact `id` of `owner`; NotFoundError otherwise. */
@@ -67,7 +77,20 @@ export async function getContacts(
   owner: string,
   ids: string[],
 ): Promise<Contact[]> {
-  const entries = await getManyValues<Contact>(
+  const entries = await getManyValues<StoredContact>(
+    kv,
+    ids.filter(isId).map((id) => contactKey(owner, id)),
+  );
+  return entries.flatMap((e) => (e.value ? [publicContact(e.value)] : []));
+}
+
+/** Stored records by id (with their index shard), skipping missing ones. */
+export async function getStoredContacts(
+  kv: Deno.Kv,
+  owner: string,
+  ids: string[],
+): Promise<StoredContact[]> {
+  const entries = await getManyValues<StoredContact>(
     kv,
     ids.filter(isId).map((id) => contactKey(owner, id)),
   );
@@ -88,7 +111,8 @@ export async function findContactByEmail(
 /**
  * Returns `groups` without ids of groups deleted meanwhile that the contact
  * already had (`had`); a new id that is not one of the owner's groups is a
- * field error. Call after `bookAtomic` so the check is part of the commit.
+ * field error. (A group deleted while the write commits leaves an id that
+ * later edits drop, as above.)
  */
 async function checkGroups(
   kv: Deno.Kv,
@@ -156,6 +180,20 @@ export async function bookAtomic(
   };
 }
 
+/**
+ * Starts an atomic for a one-contact write: it bumps the book revision (so
+ * batch writers that check it, such as an import, retry) without checking
+ * it: the write is guarded by its own checks (the record, its email keys
+ * and its index shard), so a long import cannot starve it.
+ */
+async function contactAtomic(
+  kv: Deno.Kv,
+  owner: string,
+): Promise<{ op: Deno.AtomicOperation }> {
+  const rev = await kv.get<number>(revKey(owner));
+  return { op: kv.atomic().set(revKey(owner), (rev.value ?? 0) + 1) };
+}
+
 /** Options of {@link createContact}. */
 export interface CreateOptions {
   /**
@@ -184,7 +222,7 @@ export async function createContact(
     ? new Date(opts.createdAt).toISOString()
     : now;
   return await commitWithRetry(kv, async () => {
-    const { op } = await bookAtomic(kv, owner);
+    const { op } = await contactAtomic(kv, owner);
     const had = opts.restoreId ? data.groups : [];
     data.groups = await checkGroups(kv, owner, data.groups, had);
     if (opts.restoreId) {
@@ -196,7 +234,9 @@ export async function createContact(
     }
     await checkEmailsFree(kv, owner, data, null, op);
     const contact = stored(data, id, createdAt, now);
-    stageContact(op, owner, null, contact);
+    const write = new BookWrite(kv, owner);
+    write.change(null, contact);
+    await write.stage(op, { checkShards: true });
     return [op, contact];
   });
 }
@@ -210,8 +250,8 @@ export async function updateContact(
 ): Promise<Contact> {
   if (!isId(id)) throw new NotFoundError("No such contact.");
   return await commitWithRetry(kv, async () => {
-    const { op } = await bookAtomic(kv, owner);
-    const entry = await kv.get<Contact>(contactKey(owner, id));
+    const { op } = await contactAtomic(kv, owner);
+    const entry = await kv.get<StoredContact>(contactKey(owner, id));
     if (!entry.value) throw new NotFoundError("No such contact.");
     const before = entry.value;
     const data = validateContact(applyPatch(before, patch));
@@ -219,7 +259,9 @@ export async function updateContact(
     op.check(entry);
     await checkEmailsFree(kv, owner, data, id, op);
     const after = stored(data, id, before.createdAt);
-    stageContact(op, owner, before, after);
+    const write = new BookWrite(kv, owner);
+    write.change(before, after);
+    await write.stage(op, { checkShards: true });
     return [op, after];
   });
 }
@@ -230,11 +272,16 @@ export async function deleteContact(
   owner: string,
   id: string,
 ): Promise<void> {
+  if (!isId(id)) throw new NotFoundError("No such contact.");
   await commitWithRetry(kv, async () => {
-    const { op } = await bookAtomic(kv, owner);
-    const before = await findContact(kv, owner, id);
+    const { op } = await contactAtomic(kv, owner);
+    const entry = await kv.get<StoredContact>(contactKey(owner, id));
+    const before = entry.value;
     if (!before) throw new NotFoundError("No such contact.");
-    stageContact(op, owner, before, null);
+    op.check(entry);
+    const write = new BookWrite(kv, owner);
+    write.change(before, null);
+    await write.stage(op, { checkShards: true });
     await dropNameKey(kv, owner, before, op);
     return [op, undefined];
   });

@@ -7,8 +7,9 @@ import { AppError, BadRequestError, NotFoundError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { commitWithRetry, listValues } from "../kv.ts";
 import { isId } from "../params.ts";
-import { bookAtomic, getContacts } from "./contacts.ts";
-import { fold, groupKey, groupNameKey, stageContact } from "./keys.ts";
+import { BookWrite } from "./book_write.ts";
+import { bookAtomic, getContacts, getStoredContacts } from "./contacts.ts";
+import { fold, groupKey, groupNameKey } from "./keys.ts";
 import { type Contact, type Group, LIMITS } from "./model.ts";
 
 export type { Group } from "./model.ts";
@@ -121,13 +122,15 @@ export async function deleteGroup(
     if (!ids.length) return;
     await commitWithRetry(kv, async () => {
       const { op } = await bookAtomic(kv, owner);
-      for (const before of await getContacts(kv, owner, ids)) {
+      const write = new BookWrite(kv, owner);
+      for (const before of await getStoredContacts(kv, owner, ids)) {
         const after: Contact = {
           ...before,
           groups: before.groups.filter((g) => g !== id),
         };
-        stageContact(op, owner, before, after);
+        write.change(before, after);
       }
+      await write.stage(op);
       // Entries whose contact vanished meanwhile: drop them too.
       for await (
         const e of kv.list({ prefix: ["contact_group", owner, id] }, {

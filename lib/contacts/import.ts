@@ -6,12 +6,22 @@
  * @module
  */
 import { AppError, BadRequestError } from "../errors.ts";
-import { commitWithRetry } from "../kv.ts";
+import { commitWithRetry, retryLocked } from "../kv.ts";
 import { type ImportRow, parseContactsCsv, type RowError } from "./csv.ts";
 import { ensureGroups, validateGroupName } from "./groups.ts";
-import { BatchTooBig, firstProblem, writeBatch } from "./import_batch.ts";
-import type { ImportReport, Ready } from "./import_types.ts";
-import { contactEntries, fold } from "./keys.ts";
+import {
+  type BatchLimits,
+  BatchTooBig,
+  buildBatch,
+  type BuiltBatch,
+  firstProblem,
+  type Overlay,
+  within,
+} from "./import_batch.ts";
+import type { BatchReport, ImportReport, Ready } from "./import_types.ts";
+import { contactEntries, contactTokens, fold, revKey } from "./keys.ts";
+import { AtomicSize, KV_LIMITS } from "./kv_size.ts";
+import { partOf } from "./search_index.ts";
 import { type ContactInput, validateContact } from "./model.ts";
 import { parseVcards } from "./vcard.ts";
 
@@ -28,6 +38,8 @@ export interface ImportOptions {
   onProgress?: (p: ImportProgress) => void | Promise<void>;
   /** Most KV mutations per atomic (KV allows 1000). */
   maxMutations?: number;
+  /** Most bytes per atomic (KV allows 800 KiB). */
+  maxBytes?: number;
 }
 
 /** Accepted import formats. */
@@ -217,51 +229,156 @@ export async function importRows(
     warnings: [],
   };
   const ready = await prepare(kv, owner, rows, report.errors, report.warnings);
-  const max = opts.maxMutations ?? 900;
+  // Batches are sized by mutations, bytes and key bytes (KV's limits), with
+  // a margin for what merging with stored contacts adds; a batch that still
+  // does not fit is halved.
+  const limits: BatchLimits = {
+    mutations: opts.maxMutations ?? KV_LIMITS.mutations,
+    bytes: opts.maxBytes ?? KV_LIMITS.mutationBytes,
+    keys: KV_LIMITS.keyBytes,
+  };
+  const target: BatchLimits = {
+    mutations: Math.floor(limits.mutations * 0.9),
+    bytes: Math.floor(limits.bytes * 0.85),
+    keys: Math.floor(limits.keys * 0.85),
+  };
   const total = ready.length;
+  // Pipelined: batch N+1 is read, merged and staged while batch N commits;
+  // it then commits only if the book revision is still the one N wrote.
+  let rev = await kv.get<number>(revKey(owner));
+  let inflight: Inflight | null = null;
   let i = 0;
   let shrink = 1;
-  while (i < ready.length) {
-    // As many rows as their estimated mutations allow; halved on overflow.
-    let size = 0;
-    for (let budget = max; i + size < ready.length; size++) {
-      budget -= contactEntries(owner, {
-        ...ready[i + size].data,
-        id: "",
-        createdAt: "",
-        updatedAt: "",
-      }).length + 2;
-      if (budget < 0 && size > 0) break;
+  // "ok": committed as built; "redone": committed again from fresh reads
+  // (so a batch built on its overlay must be built again); "failed".
+  const settle = async (): Promise<"ok" | "redone" | "failed"> => {
+    const f = inflight!;
+    inflight = null;
+    let res: Deno.KvCommitResult | Deno.KvCommitError;
+    try {
+      res = await f.commit;
+    } catch (err) {
+      stopAt(report, f.rows[0].line, err);
+      return "failed";
     }
+    if (res.ok) {
+      rev = { key: rev.key, value: f.rev, versionstamp: res.versionstamp };
+      add(report, f.report);
+      await opts.onProgress?.({ done: f.end, total });
+      return "ok";
+    }
+    // Another write to the book came in between: redo from fresh reads.
+    try {
+      add(
+        report,
+        await commitWithRetry(kv, async () => {
+          const now = await kv.get<number>(revKey(owner));
+          const b = await buildBatch(kv, owner, f.rows, limits);
+          b.op.check(now).set(revKey(owner), (now.value ?? 0) + 1);
+          return [b.op, b.report];
+        }),
+      );
+    } catch (err) {
+      stopAt(report, f.rows[0].line, err);
+      return "failed";
+    }
+    rev = await kv.get<number>(revKey(owner));
+    await opts.onProgress?.({ done: f.end, total });
+    return "redone";
+  };
+  while (i < ready.length) {
+    let size = batchSize(owner, ready, i, target);
     size = Math.max(1, Math.floor(size / shrink));
     const batch = ready.slice(i, i + size);
+    let built: BuiltBatch;
     try {
-      const r = await commitWithRetry(
-        kv,
-        () => writeBatch(kv, owner, batch, max),
-      );
-      report.imported += r.imported;
-      report.updated += r.updated;
-      report.skipped += r.skipped;
-      report.errors.push(...r.errors);
-      shrink = 1;
+      built = await buildBatch(kv, owner, batch, limits, inflight?.overlay);
     } catch (err) {
+      if (inflight && (await settle()) === "failed") break;
       if (err instanceof BatchTooBig && size > 1) {
         shrink *= 2;
         continue;
       }
-      report.errors.push({
-        line: batch[0].line,
-        message: `Rows from line ${batch[0].line} on were not saved: ${
-          (err as Error).message
-        }`,
-      });
+      stopAt(report, batch[0].line, err);
       break;
     }
+    if (inflight) {
+      const settled = await settle();
+      if (settled === "failed") break;
+      if (settled === "redone") continue; // build this batch again
+    }
+    const next = (rev.value ?? 0) + 1;
+    built.op.check(rev).set(revKey(owner), next);
+    const commit = retryLocked(() => built.op.commit());
+    built.overlay.committed = commit.catch(() => {});
+    inflight = {
+      commit,
+      rows: batch,
+      end: i + batch.length,
+      rev: next,
+      report: built.report,
+      overlay: built.overlay,
+    };
+    shrink = 1;
     i += batch.length;
-    await opts.onProgress?.({ done: i, total });
   }
+  if (inflight) await settle();
   report.errors.sort((a, b) => a.line - b.line);
   report.warnings.sort((a, b) => a.line - b.line);
   return report;
+}
+
+const ID = "0".repeat(26);
+
+/** How many rows from `from` on fit in `target` (estimated, at least 1). */
+function batchSize(
+  owner: string,
+  ready: Ready[],
+  from: number,
+  target: BatchLimits,
+): number {
+  const size = new AtomicSize();
+  size.set(["contacts_rev", owner], 0);
+  const parts = new Set<string>();
+  let n = 0;
+  for (; from + n < ready.length; n++) {
+    const c = { ...ready[from + n].data, id: ID, createdAt: ID, updatedAt: ID };
+    for (const e of contactEntries(owner, c)) size.set(e.key, e.value);
+    size.bytes += 12; // the record's shard name
+    for (const t of contactTokens(c)) {
+      size.bytes += t.length + ID.length + 2;
+      const p = partOf(t);
+      if (!parts.has(p)) {
+        parts.add(p);
+        size.set(["contact_ix", owner, p, ID, 0], "");
+      }
+    }
+    if (!within(size, target)) return Math.max(1, n);
+  }
+  return n;
+}
+
+interface Inflight {
+  commit: Promise<Deno.KvCommitResult | Deno.KvCommitError>;
+  rows: Ready[];
+  end: number;
+  rev: number;
+  report: BatchReport;
+  overlay: Overlay;
+}
+
+function add(report: ImportReport, r: BatchReport) {
+  report.imported += r.imported;
+  report.updated += r.updated;
+  report.skipped += r.skipped;
+  report.errors.push(...r.errors);
+}
+
+function stopAt(report: ImportReport, line: number, err: unknown) {
+  report.errors.push({
+    line,
+    message: `Rows from line ${line} on were not saved: ${
+      (err as Error).message
+    }`,
+  });
 }

@@ -5,15 +5,17 @@
  */
 import type { AppError } from "../errors.ts";
 import { newId } from "../ids.ts";
-import { bookAtomic, getManyValues } from "./contacts.ts";
+import { BookWrite, type StoredContact } from "./book_write.ts";
+import { getManyValues } from "./contacts.ts";
 import type { BatchReport, Ready } from "./import_types.ts";
 import {
   contactKey,
   emailKey,
   nameDedupeKey,
   nameKeyKey,
-  stageContact,
+  revKey,
 } from "./keys.ts";
+import type { AtomicSize } from "./kv_size.ts";
 import {
   type Contact,
   type ContactData,
@@ -25,8 +27,15 @@ import {
 
 export type { Ready } from "./import_types.ts";
 
-/** Thrown when a batch needs more mutations than allowed. */
+/** Thrown when a batch needs more than KV allows in one atomic. */
 export class BatchTooBig extends Error {}
+
+/** What one batch may use: mutations, bytes and key bytes. */
+export interface BatchLimits {
+  mutations: number;
+  bytes: number;
+  keys: number;
+}
 
 const same = (a: ContactData, b: ContactData) =>
   JSON.stringify(validateContact(toInput(a))) === JSON.stringify(b);
@@ -79,35 +88,71 @@ function matchKeys(owner: string, d: ContactData): Deno.KvKey[] {
     : [nameKeyKey(owner, nameDedupeKey(d))];
 }
 
-/** Stages one batch; returns the atomic and the per-row counts. */
-export async function writeBatch(
+const keyId = (k: Deno.KvKey) => `${k[0] as string}\u0000${k[2] as string}`;
+
+/**
+ * What a batch wrote, for the next batch to read while it commits: its
+ * match keys (key → contact id) and its contacts as written.
+ */
+export interface Overlay {
+  shard: string;
+  keys: Map<string, string>;
+  records: Map<string, StoredContact>;
+  /** Settles when the batch is committed (or failed). */
+  committed: Promise<unknown>;
+}
+
+/** A staged batch: its atomic (without the book check), counts, overlay. */
+export interface BuiltBatch {
+  op: Deno.AtomicOperation;
+  report: BatchReport;
+  overlay: Overlay;
+}
+
+/**
+ * Matches, merges and stages one batch. Reads see the store as committed;
+ * `prev` (the batch still committing) overrides what it wrote. The caller
+ * adds the book revision check, so any other write in between makes the
+ * commit fail and the batch is built again from fresh reads.
+ */
+export async function buildBatch(
   kv: Deno.Kv,
   owner: string,
   batch: Ready[],
-  max: number,
-): Promise<[Deno.AtomicOperation, BatchReport]> {
+  limits: BatchLimits,
+  prev?: Overlay,
+): Promise<BuiltBatch> {
   const r: BatchReport = { imported: 0, updated: 0, skipped: 0, errors: [] };
-  const { op } = await bookAtomic(kv, owner);
+  const op = kv.atomic();
   const keys = batch.flatMap((row) => matchKeys(owner, row.data));
   const hits = await getManyValues<string>(kv, keys);
-  const idOf = new Map(keys.map((k, j) => [JSON.stringify(k), hits[j].value]));
+  const idOf = new Map<string, string | null>();
+  keys.forEach((k, j) => {
+    const id = keyId(k);
+    idOf.set(id, prev?.keys.get(id) ?? hits[j].value);
+  });
   const existingIds = [
-    ...new Set(hits.flatMap((h) => (h.value ? [h.value] : []))),
+    ...new Set([...idOf.values()].filter((x): x is string => !!x)),
   ];
-  const found = await getManyValues<Contact>(
+  const unread = existingIds.filter((id) => !prev?.records.has(id));
+  const found = await getManyValues<StoredContact>(
     kv,
-    existingIds.map((id) => contactKey(owner, id)),
+    unread.map((id) => contactKey(owner, id)),
   );
   // Contacts as this batch leaves them, by id; and match keys written so far.
-  const current = new Map(
+  const current = new Map<string, StoredContact>(
     found.flatMap((e) => (e.value ? [[e.value.id, e.value]] : [])),
   );
+  for (const id of existingIds) {
+    const c = prev?.records.get(id);
+    if (c) current.set(id, c);
+  }
   const original = new Map(current);
   const created = new Set<string>();
   const now = new Date().toISOString();
   for (const row of batch) {
     const ids = new Set(
-      matchKeys(owner, row.data).map((k) => idOf.get(JSON.stringify(k))).filter(
+      matchKeys(owner, row.data).map((k) => idOf.get(keyId(k))).filter(
         (x): x is string => !!x && current.has(x),
       ),
     );
@@ -137,7 +182,7 @@ export async function writeBatch(
       };
       current.set(c.id, c);
       created.add(c.id);
-      for (const k of matchKeys(owner, c)) idOf.set(JSON.stringify(k), c.id);
+      for (const k of matchKeys(owner, c)) idOf.set(keyId(k), c.id);
       r.imported++;
       continue;
     }
@@ -154,7 +199,7 @@ export async function writeBatch(
       continue;
     }
     const clash = data.emails.map((e) =>
-      idOf.get(JSON.stringify(emailKey(owner, normalizeEmail(e.value))))
+      idOf.get(keyId(emailKey(owner, normalizeEmail(e.value))))
     )
       .find((other) => other && other !== id);
     if (clash) {
@@ -170,17 +215,40 @@ export async function writeBatch(
       if (!data[f]) delete after[f];
     }
     current.set(id, after);
-    for (const k of matchKeys(owner, after)) idOf.set(JSON.stringify(k), id);
+    for (const k of matchKeys(owner, after)) idOf.set(keyId(k), id);
     r.updated++; // every row lands in exactly one of the counts
   }
-  let n = 0;
+  // The batch's contacts share one new index shard.
+  const write = new BookWrite(kv, owner);
+  const overlay: Overlay = {
+    shard: newId(),
+    keys: new Map(),
+    records: new Map(),
+    committed: Promise.resolve(),
+  };
+  let touchesPrev = false;
   for (const [id, c] of current) {
     const before = created.has(id) ? null : original.get(id) ?? null;
     if (before === c) continue;
-    n += stageContact(op, owner, before, c);
+    if (prev && before?._ix === prev.shard) touchesPrev = true;
+    overlay.records.set(id, write.change(before, c, overlay.shard)!);
+    for (const k of matchKeys(owner, c)) overlay.keys.set(keyId(k), id);
   }
-  if (n > max) {
-    throw new BatchTooBig(`a batch needs ${n} KV mutations (limit ${max})`);
+  // Moving a contact out of the committing batch's shard reads that shard.
+  if (touchesPrev) await prev!.committed;
+  const size = await write.stage(op);
+  size.set(revKey(owner), 0);
+  size.key(revKey(owner), false);
+  if (!within(size, limits)) {
+    throw new BatchTooBig(
+      `a batch needs ${size.mutations} KV mutations, ${size.bytes} bytes, ${size.keys} key bytes`,
+    );
   }
-  return [op, r];
+  return { op, report: r, overlay };
+}
+
+/** True when `size` fits `limits`. */
+export function within(size: AtomicSize, limits: BatchLimits): boolean {
+  return size.mutations <= limits.mutations && size.bytes <= limits.bytes &&
+    size.keys <= limits.keys;
 }

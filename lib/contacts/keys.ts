@@ -2,12 +2,12 @@
  * KV key layout of the address book and the index entries one contact owns.
  *
  * ```
- * ["contact", owner, id]                        -> Contact
+ * ["contact", owner, id]                        -> Contact (+ `_ix`: its index shard)
  * ["contact_email", owner, normalisedEmail]     -> id      (unique)
  * ["contact_namekey", owner, name|phone]        -> id      (contacts without email; import dedupe)
  * ["contact_sorted", owner, sortKey, id]        -> 1       (alphabetical listing)
  * ["contact_group", owner, groupId, sortKey, id]-> 1       (group filter)
- * ["contact_search", owner, token, id]          -> previous token (prefix search)
+ * ["contact_ix", owner, part, shard, n]        -> tokens and ids (search_index.ts)
  * ["contacts_rev", owner]                       -> number  (book revision, checked by every write)
  * ["group", owner, id]                          -> Group
  * ["group_name", owner, lowerName]              -> id      (unique)
@@ -102,7 +102,10 @@ export interface IndexEntry {
   value: unknown;
 }
 
-/** Every entry a stored contact owns, the record first. */
+/**
+ * The entries a stored contact owns besides its search tokens (those live
+ * in shared shards, see search_index.ts), the record first.
+ */
 export function contactEntries(owner: string, c: Contact): IndexEntry[] {
   const out: IndexEntry[] = [{ key: contactKey(owner, c.id), value: c }];
   for (const e of c.emails) {
@@ -116,48 +119,5 @@ export function contactEntries(owner: string, c: Contact): IndexEntry[] {
   for (const g of c.groups) {
     out.push({ key: ["contact_group", owner, g, sk, c.id], value: 1 });
   }
-  // Each entry's value is the contact's previous token (sorted order).
-  // Tokens sharing a prefix are adjacent when sorted, so an entry is the
-  // contact's first match for a query word exactly when its previous token
-  // does not start with that word: search dedupes without reading more.
-  const tokens = contactTokens(c);
-  tokens.forEach((t, i) => {
-    out.push({
-      key: ["contact_search", owner, t, c.id],
-      value: i ? tokens[i - 1] : "",
-    });
-  });
   return out;
-}
-
-const keyId = (k: Deno.KvKey) => JSON.stringify(k);
-
-/**
- * Adds to `op` the mutations that turn `before`'s entries into `after`'s
- * (either may be null). Returns the number of mutations added.
- */
-export function stageContact(
-  op: Deno.AtomicOperation,
-  owner: string,
-  before: Contact | null,
-  after: Contact | null,
-): number {
-  const next = after ? contactEntries(owner, after) : [];
-  const nextIds = new Set(next.map((e) => keyId(e.key)));
-  let n = 0;
-  if (before) {
-    for (const e of contactEntries(owner, before)) {
-      // The namekey is only a pointer: a later contact may own it now.
-      if (e.key[0] === "contact_namekey") continue;
-      if (!nextIds.has(keyId(e.key))) {
-        op.delete(e.key);
-        n++;
-      }
-    }
-  }
-  for (const e of next) {
-    op.set(e.key, e.value);
-    n++;
-  }
-  return n;
 }

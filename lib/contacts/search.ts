@@ -1,19 +1,19 @@
 /**
  * Listing and prefix search over the owner's contacts with cursor paging.
  *
- * Search reads the `contact_search` index: one entry per (token, contact),
- * keyed so that a query word's prefix range is contiguous. The longest
- * query word is scanned; the other words and the group filter are checked
- * against the entry's value (the contact's tokens and groups), so no query
- * reads the whole book. A contact matching through several tokens is
- * yielded once: at its smallest matching token.
+ * Search reads the token shards of search_index.ts: each query word reads
+ * its partition only, and a contact matches when every word is a prefix of
+ * one of its tokens. Results come in id (creation) order, so no query reads
+ * the whole book or fetches contacts it does not return (except to check a
+ * group filter).
  * @module
  */
 import { BadRequestError } from "../errors.ts";
 import { parseLimit } from "../params.ts";
 import { getContacts } from "./contacts.ts";
 import { getGroup } from "./groups.ts";
-import { contactTokens, MAX_TOKEN, tokenize } from "./keys.ts";
+import { MAX_TOKEN, tokenize } from "./keys.ts";
+import { idsWithPrefix } from "./search_index.ts";
 import type { Contact } from "./model.ts";
 
 /** Options of a listing. */
@@ -65,6 +65,35 @@ export async function listContacts(
   return await scan(kv, owner, { prefix }, limit, opts, () => true);
 }
 
+/** A search cursor: "s." and the last id answered. */
+const ID_CURSOR = /^s\.([0-9A-Za-z_-]{1,64})$/;
+const idCursor = (id: string) => `s.${id}`;
+
+/** The `n` smallest ids above `after`, sorted (without sorting them all). */
+function smallest(ids: Iterable<string>, after: string, n: number): string[] {
+  const best: string[] = [];
+  for (const id of ids) {
+    if (id <= after) continue;
+    if (best.length === n && id >= best[n - 1]) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (best[mid] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, id);
+    if (best.length > n) best.pop();
+  }
+  return best;
+}
+
+/**
+ * Search: each word's ids come from its index partition; the answer is
+ * their intersection in id (creation) order, paged by the last id. With a
+ * group filter, candidates are read (at most `scanBudget` per call) and
+ * checked for the group.
+ */
 async function search(
   kv: Deno.Kv,
   owner: string,
@@ -73,25 +102,47 @@ async function search(
   limit: number,
   opts: ListOptions,
 ): Promise<ContactPage> {
-  const [head, ...rest] = words;
-  const word = head.slice(0, MAX_TOKEN);
-  const base = ["contact_search", owner];
-  const selector = {
-    start: [...base, word],
-    // Every string starting with `word` sorts below word + U+10FFFF.
-    end: [...base, word + "\u{10FFFF}"],
-  };
-  // Yield once per contact: at its first token (sorted) matching `word`.
-  const first = (_key: Deno.KvKey, prev: unknown) =>
-    !String(prev).startsWith(word);
-  const keep = (c: Contact) => {
-    if (group && !c.groups.includes(group)) return false;
-    if (!rest.length) return true;
-    const tokens = contactTokens(c);
-    return rest.every((w) => tokens.some((t) => t.startsWith(w)));
-  };
-  const filter = group || rest.length ? keep : undefined;
-  return await scan(kv, owner, selector, limit, opts, first, filter);
+  const m = opts.cursor ? ID_CURSOR.exec(opts.cursor) : null;
+  if (opts.cursor && !m) {
+    throw new BadRequestError("The cursor is not valid.", "invalid_cursor");
+  }
+  const after = m?.[1] ?? "";
+  const sets = await Promise.all(
+    words.map((w) => idsWithPrefix(kv, owner, w.slice(0, MAX_TOKEN))),
+  );
+  sets.sort((a, b) => a.size - b.size);
+  const [smallestSet, ...others] = sets;
+  const matches = others.length
+    ? [...smallestSet].filter((id) => others.every((s) => s.has(id)))
+    : smallestSet;
+  if (!group) {
+    const ids = smallest(matches, after, limit + 1);
+    const contacts = await getContacts(kv, owner, ids.slice(0, limit));
+    return {
+      contacts,
+      cursor: ids.length > limit ? idCursor(ids[limit - 1]) : "",
+    };
+  }
+  const ids = [...matches].filter((id) => id > after).sort();
+  const budget = Math.max(opts.scanBudget ?? 5000, 1);
+  const out: Contact[] = [];
+  let read = 0;
+  while (read < ids.length && read < budget) {
+    const chunk = ids.slice(read, Math.min(read + 200, budget));
+    for (const c of await getContacts(kv, owner, chunk)) {
+      if (!c.groups.includes(group)) continue;
+      if (out.length === limit) {
+        return { contacts: out, cursor: idCursor(out[limit - 1].id) };
+      }
+      out.push(c);
+    }
+    read += chunk.length;
+  }
+  // Budget spent: a (maybe short) page and a cursor to continue from.
+  if (read < ids.length) {
+    return { contacts: out, cursor: idCursor(ids[read - 1]) };
+  }
+  return { contacts: out, cursor: "" };
 }
 
 /**

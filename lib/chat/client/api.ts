@@ -21,7 +21,8 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(
+/** A same-origin JSON call; an error answer throws {@link ApiError}. */
+export async function call<T>(
   path: string,
   init: { method?: string; body?: unknown } = {},
 ): Promise<T> {
@@ -122,14 +123,6 @@ export async function roomPeople(id: string): Promise<Person[]> {
 /** Leaves a room and refuses being added back. */
 export async function blockRoom(id: string): Promise<void> {
   await call(`/api/rooms/${encodeURIComponent(id)}/block`, { method: "POST" });
-}
-
-/** Sets my notification level for a room (`none` mutes it). */
-export async function setNotify(id: string, notify: string): Promise<void> {
-  await call(`/api/rooms/${encodeURIComponent(id)}/settings`, {
-    method: "PATCH",
-    body: { notify },
-  });
 }
 
 /** Creates a room. */

@@ -47,7 +47,10 @@ export function initialState(input: {
     connection: "connecting",
     announcement: { n: 0, text: "" },
     notice: "",
+    unreadFrom: {},
+    flash: null,
   };
+  const unread = input.rooms.find((r) => r.id === input.active)?.unread ?? 0;
   if (input.active) {
     s = reduce(s, { type: "open", room: input.active });
     if (input.messages) {
@@ -61,6 +64,12 @@ export function initialState(input: {
       const r = s.byRoom[input.active];
       if (input.latestSeq !== undefined && input.latestSeq > r.lastSeq) {
         s = withRoom(s, input.active, { ...r, lastSeq: input.latestSeq });
+      }
+      if (unread > 0 && input.latestSeq !== undefined) {
+        s = {
+          ...s,
+          unreadFrom: { [input.active]: input.latestSeq - unread + 1 },
+        };
       }
     }
   }
@@ -84,10 +93,19 @@ export function reduce(s: ChatState, a: Action): ChatState {
     }
     case "open": {
       if (a.room === null) return { ...s, active: null };
+      const row = s.rooms.find((r) => r.id === a.room);
+      const last = s.byRoom[a.room]?.lastSeq ?? -1;
+      const unreadFrom = { ...s.unreadFrom };
+      if (row && row.unread > 0 && last >= 0) {
+        unreadFrom[a.room] = last - row.unread + 1;
+      } else if (a.room !== s.active) delete unreadFrom[a.room];
       const next = {
         ...s,
         active: a.room,
-        rooms: setUnread(s, a.room, () => 0),
+        unreadFrom,
+        rooms: setUnread(s, a.room, () => 0).map((r) =>
+          r.id === a.room ? { ...r, mentions: 0 } : r
+        ),
       };
       return s.byRoom[a.room] ? next : withRoom(next, a.room, emptyRoom());
     }
@@ -155,5 +173,22 @@ export function reduce(s: ChatState, a: Action): ChatState {
     }
     case "notice":
       return { ...s, notice: a.text };
+    case "read-all":
+      return {
+        ...s,
+        rooms: s.rooms.map((r) => ({ ...r, unread: 0, mentions: 0 })),
+      };
+    case "notify":
+      return {
+        ...s,
+        rooms: s.rooms.map((r) =>
+          r.id === a.room ? { ...r, notify: a.level } : r
+        ),
+      };
+    case "flash":
+      return {
+        ...s,
+        flash: { room: a.room, seq: a.seq, n: (s.flash?.n ?? 0) + 1 },
+      };
   }
 }

@@ -197,7 +197,15 @@ export function applyFrame(
       }
       if (!isNew || m.author === s.me || m.deleted) return out;
       if (f.room !== s.active) {
-        return { ...out, rooms: setUnread(out, f.room, (n) => n + 1) };
+        const me = m.mentionsRoom || (m.mentions ?? []).includes(s.me);
+        return {
+          ...out,
+          rooms: setUnread(out, f.room, (n) => n + 1).map((r) =>
+            me && r.id === f.room
+              ? { ...r, mentions: (r.mentions ?? 0) + 1 }
+              : r
+          ),
+        };
       }
       return {
         ...out,

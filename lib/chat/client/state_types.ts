@@ -5,6 +5,7 @@
 import type {
   FileRef,
   Message,
+  NotifyLevel,
   ReplyRef,
   RoomSummary,
   ServerFrame,
@@ -67,6 +68,10 @@ export interface ChatState {
   announcement: { n: number; text: string; at?: number; burst?: number };
   /** A short error to show (e.g. rate limited), or "". */
   notice: string;
+  /** room → seq of the first unread message when the room was opened (the "New messages" divider). */
+  unreadFrom: Record<string, number>;
+  /** A message to scroll to and flash (search result, notification); `n` changes per request. */
+  flash: { room: string; seq: number; n: number } | null;
 }
 
 /** Everything the reducer understands. */
@@ -98,7 +103,10 @@ export type Action =
   | { type: "connection"; status: ConnectionStatus }
   | { type: "tick"; now: number; pendingTimeoutMs?: number }
   | { type: "read"; room: string; seq: number }
-  | { type: "notice"; text: string };
+  | { type: "notice"; text: string }
+  | { type: "read-all" }
+  | { type: "notify"; room: string; level: NotifyLevel }
+  | { type: "flash"; room: string; seq: number };
 
 /** Messages announced within this many ms of each other count as one burst. */
 export const ANNOUNCE_BURST_MS = 1500;

@@ -17,13 +17,17 @@ import {
   CloseCode,
   type FileRef,
   type Message,
+  type NotifyLevel,
   type ReplyRef,
   type RoomSummary,
   type SendFrame,
+  type ServerFrame,
 } from "../protocol.ts";
+import * as apiE from "./api_essentials.ts";
+import { setFaviconBadge, titlePrefix } from "./notifications.ts";
 import * as api from "./api.ts";
 import { ChatConnection } from "./connection.ts";
-import { PAGE_SIZE } from "./page_size.ts";
+import { firstPageSize, PAGE_SIZE } from "./page_size.ts";
 import {
   type ChatState,
   initialState,
@@ -44,6 +48,8 @@ export interface ChatInit {
   messages?: Message[];
   /** The open room's latest seq when `messages` was read. */
   latestSeq?: number;
+  /** Called after every server frame is applied (desktop notifications). */
+  onFrame?: (frame: ServerFrame, state: ChatState) => void;
 }
 
 function wsUrl(): string {
@@ -121,6 +127,7 @@ export function useChat(init: ChatInit) {
         // Added to a room (or a DM opened with me) elsewhere: list and subscribe.
         if (frame.type === "room_added") refreshRooms();
         else dispatch({ type: "frame", frame, now: Date.now() });
+        init.onFrame?.(frame, ref.current);
       },
       onStatus: (status) => dispatch({ type: "connection", status }),
       // A logout (here or in another tab) ends the session's sockets.
@@ -190,12 +197,14 @@ export function useChat(init: ChatInit) {
 
   // The tab title names the open room and counts unread messages elsewhere.
   const unread = state.rooms.reduce((n, r) => n + r.unread, 0);
+  const mentions = state.rooms.reduce((n, r) => n + (r.mentions ?? 0), 0);
   const activeName = state.rooms.find((r) => r.id === state.active)?.name;
   useEffect(() => {
-    document.title = `${unread ? `(${unread}) ` : ""}${
+    document.title = `${titlePrefix(unread, mentions)}${
       activeName ?? "Chat"
     } · RT Messenger`;
-  }, [unread, activeName]);
+    setFaviconBadge(unread, mentions);
+  }, [unread, mentions, activeName]);
 
   // Tell the server what we have read while the page is visible.
   useEffect(() => {
@@ -212,6 +221,8 @@ export function useChat(init: ChatInit) {
   }, [state]);
 
   const open = useCallback(async (id: string | null, push = true) => {
+    const unreadBefore = ref.current.rooms.find((r) => r.id === id)?.unread ??
+      0;
     dispatch({ type: "open", room: id });
     if (push) {
       history.pushState(
@@ -222,7 +233,9 @@ export function useChat(init: ChatInit) {
     }
     if (!id || ref.current.byRoom[id]?.loaded) return;
     try {
-      const messages = await api.history(id, { limit: PAGE_SIZE });
+      const messages = await api.history(id, {
+        limit: firstPageSize(unreadBefore),
+      });
       dispatch({
         type: "history",
         room: id,
@@ -298,8 +311,58 @@ export function useChat(init: ChatInit) {
     return open(r.id);
   }, []);
 
+  /** Opens a room scrolled to message `seq` (loaded with history around it), flashed. */
+  const openAt = useCallback(async (id: string, seq: number) => {
+    await open(id);
+    const loaded = ref.current.byRoom[id]?.messages ?? [];
+    if (!loaded.some((m) => m.seq === seq)) {
+      try {
+        let page = await apiE.around(id, seq, PAGE_SIZE);
+        const firstLoaded = loaded[0]?.seq ?? Infinity;
+        let last = page.at(-1)?.seq ?? seq;
+        // Fill forward to the loaded messages, so the list has no gap.
+        for (let i = 0; i < 8 && last + 1 < firstLoaded; i++) {
+          const more = await api.history(id, { after: last, limit: 200 });
+          if (!more.length) break;
+          page = page.concat(more);
+          last = more[more.length - 1].seq;
+        }
+        dispatch({
+          type: "history",
+          room: id,
+          messages: page,
+          mode: "initial",
+          limit: PAGE_SIZE,
+        });
+      } catch (e) {
+        dispatch({ type: "notice", text: (e as Error).message });
+      }
+    }
+    dispatch({ type: "flash", room: id, seq });
+  }, []);
+
   const actions = {
     open,
+    openAt,
+    /** Marks every room read (Shift+Esc). */
+    markAllRead: () => {
+      for (const r of ref.current.rooms) {
+        if (!r.unread && !r.mentions) continue;
+        const last = ref.current.byRoom[r.id]?.lastSeq ?? -1;
+        const seq = last >= 0 ? last : Number.MAX_SAFE_INTEGER;
+        send({ type: "read", room: r.id, seq });
+        if (last >= 0) dispatch({ type: "read", room: r.id, seq });
+      }
+      dispatch({ type: "read-all" });
+    },
+    setNotify: async (room: string, level: NotifyLevel) => {
+      try {
+        const notify = await apiE.setNotify(room, level);
+        dispatch({ type: "notify", room, level: notify });
+      } catch (e) {
+        dispatch({ type: "notice", text: (e as Error).message });
+      }
+    },
     loadOlder,
     sendText,
     retry,

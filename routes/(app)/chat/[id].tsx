@@ -1,3 +1,4 @@
+import { withBadges } from "../../../lib/chat/room_badges.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
 import type { Message, RoomSummary } from "../../../lib/chat/protocol.ts";
 import { isId, isSeq } from "../../../lib/chat/protocol.ts";
@@ -5,7 +6,10 @@ import { getRoom, listMyRooms } from "../../../lib/chat/rooms.ts";
 import { listMessages, loadFirstScreen } from "../../../lib/chat/messages.ts";
 import { ForbiddenError, NotFoundError } from "../../../lib/errors.ts";
 import { ChatApp } from "../../../islands/chat_app.tsx";
-import { PAGE_SIZE } from "../../../lib/chat/client/page_size.ts";
+import {
+  firstPageSize,
+  PAGE_SIZE,
+} from "../../../lib/chat/client/page_size.ts";
 
 interface Data {
   me: string;
@@ -29,15 +33,16 @@ export const handler: Handlers<Data> = {
     try {
       let messages: Message[];
       let latestSeq: number | undefined;
+      const rooms = await withBadges(kv, me, await listMyRooms(kv, me));
       if (before === undefined) {
-        const first = await loadFirstScreen(kv, me, id, PAGE_SIZE);
+        const unread = rooms.find((r) => r.id === id)?.unread ?? 0;
+        const first = await loadFirstScreen(kv, me, id, firstPageSize(unread));
         messages = first.messages;
         latestSeq = first.latestSeq;
       } else {
         await getRoom(kv, me, id);
         messages = await listMessages(kv, me, id, { before, limit: PAGE_SIZE });
       }
-      const rooms = await listMyRooms(kv, me);
       return ctx.render({ me, rooms, active: id, messages, latestSeq });
     } catch (err) {
       // Not a member (or no such room): the page does not exist for you.
@@ -54,6 +59,7 @@ export default function ChatRoom({ data }: PageProps<Data>) {
   return (
     <>
       <link rel="stylesheet" href="/chat.css" />
+      <link rel="stylesheet" href="/chat_essentials.css" />
       <ChatApp
         me={data.me}
         rooms={data.rooms}

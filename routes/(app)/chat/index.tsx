@@ -1,3 +1,4 @@
+import { withBadges } from "../../../lib/chat/room_badges.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
 import type { RoomSummary } from "../../../lib/chat/protocol.ts";
 import { listMyRooms } from "../../../lib/chat/rooms.ts";
@@ -11,7 +12,12 @@ interface Data {
 export const handler: Handlers<Data> = {
   async GET(_req, ctx) {
     const me = ctx.state.user!.username;
-    return ctx.render({ me, rooms: await listMyRooms(ctx.deps.kv, me) });
+    const rooms = await withBadges(
+      ctx.deps.kv,
+      me,
+      await listMyRooms(ctx.deps.kv, me),
+    );
+    return ctx.render({ me, rooms });
   },
 };
 
@@ -20,6 +26,7 @@ export default function ChatIndex({ data }: PageProps<Data>) {
   return (
     <>
       <link rel="stylesheet" href="/chat.css" />
+      <link rel="stylesheet" href="/chat_essentials.css" />
       <ChatApp me={data.me} rooms={data.rooms} active={null} />
     </>
   );

@@ -4,6 +4,7 @@
  * previous answer's `cursor` ("" at the end). `POST /api/rooms` creates one
  * (rate-limited per user: ROOM_CREATES_PER_HOUR).
  */
+import { withBadges } from "../../../lib/chat/room_badges.ts";
 import {
   createRoom,
   pageJoinableRooms,
@@ -25,6 +26,9 @@ export const handler: Handlers = {
     const result = yes(q.get("public"))
       ? await pageJoinableRooms(ctx.deps.kv, user, page)
       : await pageMyRooms(ctx.deps.kv, user, page, yes(q.get("archived")));
+    if (!yes(q.get("public"))) {
+      result.rooms = await withBadges(ctx.deps.kv, user, result.rooms);
+    }
     // `cursor` is there when paging was asked for or there is more.
     if (!result.cursor && !page.cursor && page.limit === undefined) {
       return json({ rooms: result.rooms });

@@ -4,11 +4,8 @@ import {
   listMemberNames,
   requireMember,
 } from "../../../../lib/chat/rooms.ts";
+import { people } from "../../../../lib/chat/people.ts";
 import { chatFor } from "../../../../lib/chat/service.ts";
-import {
-  displayNameOf,
-  getUserByUsername,
-} from "../../../../lib/auth/users.ts";
 import { Presence } from "../../../../lib/chat/presence.ts";
 import { memberDetails } from "../../../../lib/chat/room_settings.ts";
 import {
@@ -29,21 +26,16 @@ export const handler: Handlers = {
     );
     const members = await listMemberNames(kv, ctx.params.id);
     const presence = new Presence(kv, ctx.deps.bus);
-    // `people`: the member panel's rows (role in the room, presence).
-    const people = await memberDetails(
-      kv,
-      room,
+    // `people`: display names (issue 11) plus, for the member panel, the
+    // role in the room and presence (issue 12).
+    const [named, details] = await Promise.all([
+      people(kv, members),
+      memberDetails(kv, room, members, (u) => presence.isOnline(u)),
+    ]);
+    return json({
       members,
-      (u) => presence.isOnline(u),
-    );
-    const users = await Promise.all(
-      people.map((p) => getUserByUsername(kv, p.username)),
-    );
-    people.forEach((p, i) => {
-      const u = users[i];
-      if (u) p.displayName = displayNameOf(u);
+      people: named.map((p, i) => ({ ...details[i], ...p })),
     });
-    return json({ members, people });
   },
   async POST(req, ctx) {
     const body = await readJson(req, ctx.deps.config.maxBodyBytes);

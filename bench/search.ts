@@ -1,0 +1,205 @@
+/**
+ * Message search benchmark: `searchMessages` (the KV index written with
+ * every message) against a full scan of the same rooms, on the same data in
+ * the same run. Prints p50/p95/max per query for both and the ratio.
+ *
+ *   deno run -A bench/search.ts                      # 1,000,000 messages
+ *   deno run -A bench/search.ts --messages=100000    # quicker
+ *   deno run -A bench/search.ts --queries=200 --scans=5
+ *
+ * Data: 40 rooms (the searching user belongs to 20), messages of 4 to 14
+ * words drawn from a 6,000-word Zipf vocabulary with some accented words,
+ * written in batched atomics with exactly the index entries the group
+ * commit writes (`writeIndex`). One temporary KV file, removed at the end.
+ */
+import {
+  memberKey,
+  msgKey,
+  roomKey,
+  seqKey,
+  userRoomKey,
+} from "../lib/chat/keys.ts";
+import type { Message } from "../lib/chat/protocol.ts";
+import type { StoredRoom } from "../lib/chat/room_access.ts";
+import { indexTokens } from "../lib/search/tokens.ts";
+import { writeIndex } from "../lib/search/index_keys.ts";
+import { parseSearch } from "../lib/search/query.ts";
+import { fullScanSearch, searchMessages } from "../lib/search/search.ts";
+
+const args = new Map(Deno.args.map((a) => {
+  const [k, v] = a.replace(/^--/, "").split("=");
+  return [k, v ?? "1"] as const;
+}));
+const MESSAGES = Number(args.get("messages") ?? 1_000_000);
+const QUERIES = Number(args.get("queries") ?? 200);
+const SCANS = Number(args.get("scans") ?? 5);
+const ROOMS = 40;
+const USER = "searcher";
+
+let seed = 0x9e3779b9;
+const rnd = () => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 2 ** 32;
+};
+const SYL = "ka lo mi ne ru ta vo shi pe da zu re mo la ti fa go be nu so"
+  .split(" ");
+const ACCENT = ["café", "crème", "brûlée", "naïve", "résumé", "façade"];
+const VOCAB: string[] = [...ACCENT];
+while (VOCAB.length < 6000) {
+  const n = 2 + Math.floor(rnd() * 3);
+  let w = "";
+  for (let i = 0; i < n; i++) w += SYL[Math.floor(rnd() * SYL.length)];
+  VOCAB.push(w);
+}
+// Zipf-like: word i has weight 1/(i+1).
+const CUM: number[] = [];
+let total = 0;
+for (let i = 0; i < VOCAB.length; i++) CUM.push(total += 1 / (i + 1));
+const word = () => {
+  const x = rnd() * total;
+  let lo = 0, hi = CUM.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (CUM[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return VOCAB[lo];
+};
+const AUTHORS = Array.from({ length: 30 }, (_, i) => `user${i}`);
+
+const path = await Deno.makeTempFile({ suffix: ".kv" });
+const kv = await Deno.openKv(path);
+try {
+  console.log(`writing ${MESSAGES.toLocaleString("en")} messages…`);
+  const t0 = performance.now();
+  const rooms: StoredRoom[] = Array.from({ length: ROOMS }, (_, i) => ({
+    id: `room${String(i).padStart(3, "0")}`,
+    name: `room-${i}`,
+    visibility: "private",
+    createdBy: "user0",
+    createdAt: new Date(0).toISOString(),
+  }));
+  const setup = kv.atomic();
+  for (const [i, r] of rooms.entries()) {
+    setup.set(roomKey(r.id), r);
+    if (i % 2 === 0) {
+      setup.set(memberKey(r.id, USER), { joinedAt: r.createdAt })
+        .set(userRoomKey(USER, r.id), { joinedAt: r.createdAt });
+    }
+  }
+  await setup.commit();
+  const seqs = new Array(ROOMS).fill(0);
+  const start = Date.UTC(2026, 0, 1);
+  let op = kv.atomic();
+  let mutations = 0;
+  for (let i = 0; i < MESSAGES; i++) {
+    const r = Math.floor(rnd() * ROOMS);
+    const n = 4 + Math.floor(rnd() * 11);
+    const text = Array.from({ length: n }, word).join(" ");
+    const m: Message = {
+      id: `m${i}`,
+      room: rooms[r].id,
+      seq: ++seqs[r],
+      author: AUTHORS[Math.floor(rnd() * AUTHORS.length)],
+      text,
+      createdAt: new Date(start + i * 1000).toISOString(),
+    };
+    const tokens = indexTokens(text);
+    if (mutations + tokens.length + 1 > 990) {
+      await op.commit();
+      op = kv.atomic();
+      mutations = 0;
+    }
+    op.set(msgKey(m.room, m.seq), m);
+    writeIndex(op, m, tokens);
+    mutations += tokens.length + 1;
+    if (i % 100_000 === 99_999) {
+      console.log(`  ${(i + 1).toLocaleString("en")}`);
+    }
+  }
+  await op.commit();
+  const last = kv.atomic();
+  rooms.forEach((r, i) => last.set(seqKey(r.id), seqs[i]));
+  await last.commit();
+  console.log(
+    `written in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
+
+  // Queries: a mix of frequent and rare words, prefixes, pairs, a phrase,
+  // accent-folded words and from: filters.
+  const mid = () => VOCAB[50 + Math.floor(rnd() * 2000)];
+  const kinds: (() => string)[] = [
+    () => mid(),
+    () => mid().slice(0, 4),
+    () => `${VOCAB[Math.floor(rnd() * 40)]} ${mid()}`,
+    () => `"${VOCAB[Math.floor(rnd() * 20)]} ${VOCAB[Math.floor(rnd() * 20)]}"`,
+    () => ["cafe", "creme brul", "naive", "resume"][Math.floor(rnd() * 4)],
+    () => `${mid()} from:${AUTHORS[Math.floor(rnd() * 30)]}`,
+    () => VOCAB[4000 + Math.floor(rnd() * 2000)],
+  ];
+  const queries = Array.from(
+    { length: QUERIES },
+    (_, i) => kinds[i % kinds.length](),
+  );
+  const time = async (f: () => Promise<unknown>) => {
+    const t = performance.now();
+    await f();
+    return performance.now() - t;
+  };
+  const stats = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const at = (p: number) =>
+      s[Math.min(s.length - 1, Math.floor(p * s.length))];
+    return { p50: at(0.5), p95: at(0.95), max: s[s.length - 1] };
+  };
+  // Warm up.
+  for (const q of queries.slice(0, 5)) {
+    await searchMessages(kv, USER, parseSearch({ q }));
+  }
+  const ours: number[] = [];
+  let hits = 0;
+  for (const q of queries) {
+    ours.push(
+      await time(async () => {
+        hits += (await searchMessages(kv, USER, parseSearch({ q }))).results
+          .length;
+      }),
+    );
+  }
+  const scans: number[] = [];
+  for (const q of queries.slice(0, SCANS)) {
+    const query = parseSearch({ q });
+    const [a, b] = [
+      await searchMessages(kv, USER, query),
+      await fullScanSearch(kv, USER, query),
+    ];
+    const same = JSON.stringify(a.results.map((r) => r.message.id)) ===
+      JSON.stringify(b.map((r) => r.message.id));
+    if (!same) throw new Error(`results differ for ${q}`);
+    scans.push(await time(() => fullScanSearch(kv, USER, query)));
+  }
+  const o = stats(ours);
+  const s = stats(scans);
+  const f = (x: number) => `${x.toFixed(1)} ms`;
+  console.log(
+    `search (index), ${QUERIES} queries, ${hits} results: p50 ${
+      f(o.p50)
+    }, p95 ${f(o.p95)}, max ${f(o.max)}`,
+  );
+  console.log(
+    `full scan, ${SCANS} queries (same results checked): p50 ${f(s.p50)}, p95 ${
+      f(s.p95)
+    }, max ${f(s.max)}`,
+  );
+  console.log(
+    `ratio (full scan p50 / index p50): ${(s.p50 / o.p50).toFixed(0)}x`,
+  );
+} finally {
+  kv.close();
+  await Deno.remove(path).catch(() => {});
+  for (const ext of ["-shm", "-wal"]) {
+    await Deno.remove(path + ext).catch(() => {});
+  }
+}

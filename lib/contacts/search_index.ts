@@ -1,0 +1,118 @@
+/**
+ * The contacts search index: per-owner token shards.
+ *
+ * ```
+ * ["contact_ix", owner, part, shard, n] -> "token\tid id …\ntoken\tid …"
+ * ["contact_ixv", owner, shard]          -> version of the shard (number)
+ * ```
+ *
+ * `part` is a token's first two characters; `shard` is the id of the write
+ * that indexed the contacts (an import batch, or a contact's own id); `n`
+ * numbers the pieces of a partition too big for one KV value. Each contact
+ * is indexed in exactly one shard, named by its record's `_ix`, so one
+ * import batch of hundreds of contacts writes a few hundred index keys (one
+ * per partition it touches), not one key per token per contact. A query
+ * word reads only its partition (`"jos"` → every `["contact_ix", owner,
+ * "jo"]` entry) and keeps the ids of tokens starting with the word.
+ * @module
+ */
+import { stringBytes } from "./kv_size.ts";
+
+/** Key prefix of the index. */
+export const INDEX = "contact_ix";
+/** Most bytes of one index value (KV allows 65,536). */
+const PIECE_BYTES = 60_000;
+
+/** The partition of a token (or of a query word of 2+ characters). */
+export const partOf = (token: string): string => token.slice(0, 2);
+
+/** Key of one piece of a partition. */
+export const pieceKey = (
+  owner: string,
+  part: string,
+  shard: string,
+  n: number,
+): Deno.KvKey => [INDEX, owner, part, shard, n];
+
+/**
+ * Version of a shard, bumped by every write that rewrites its partitions
+ * in place (checked by one-contact writes).
+ */
+export const shardVersionKey = (owner: string, shard: string): Deno.KvKey => [
+  "contact_ixv",
+  owner,
+  shard,
+];
+
+/** One partition of one shard, decoded: token → ids. */
+export type Partition = Map<string, Set<string>>;
+
+/** Decodes a partition piece into `into`. */
+export function decodePiece(text: string, into: Partition): void {
+  for (const line of text.split("\n")) {
+    const tab = line.indexOf("\t");
+    if (tab < 0) continue;
+    const token = line.slice(0, tab);
+    let ids = into.get(token);
+    if (!ids) into.set(token, ids = new Set());
+    for (const id of line.slice(tab + 1).split(" ")) if (id) ids.add(id);
+  }
+}
+
+/** Encodes a partition into pieces of at most 60,000 bytes each. */
+export function encodePartition(p: Partition): string[] {
+  const lines: string[] = [];
+  for (const [token, ids] of p) {
+    let line = "";
+    for (const id of ids) {
+      // A token with very many ids is split over several lines.
+      if (line.length > 12_000) {
+        lines.push(line);
+        line = "";
+      }
+      line = line ? line + " " + id : token + "\t" + id;
+    }
+    if (line) lines.push(line);
+  }
+  const pieces: string[] = [];
+  let cur: string[] = [];
+  let chars = 0;
+  let wide = false;
+  for (const line of lines) {
+    const w = wide || stringBytes(line) > line.length;
+    if (cur.length && (chars + line.length + 1) * (w ? 2 : 1) > PIECE_BYTES) {
+      pieces.push(cur.join("\n"));
+      cur = [];
+      chars = 0;
+    }
+    wide = (cur.length ? wide : false) || stringBytes(line) > line.length;
+    cur.push(line);
+    chars += line.length + 1;
+  }
+  if (cur.length) pieces.push(cur.join("\n"));
+  return pieces;
+}
+
+/**
+ * Ids of the owner's contacts with a token starting with `word` (folded,
+ * non-empty). Reads the word's partition(s) only.
+ */
+export async function idsWithPrefix(
+  kv: Deno.Kv,
+  owner: string,
+  word: string,
+): Promise<Set<string>> {
+  const selector: Deno.KvListSelector = word.length >= 2
+    ? { prefix: [INDEX, owner, partOf(word)] }
+    // One character: every partition starting with it (incl. itself).
+    : { start: [INDEX, owner, word], end: [INDEX, owner, word + "\u{10FFFF}"] };
+  const out = new Set<string>();
+  for await (const e of kv.list<string>(selector, { batchSize: 500 })) {
+    for (const line of e.value.split("\n")) {
+      const tab = line.indexOf("\t");
+      if (tab < word.length || !line.startsWith(word)) continue;
+      for (const id of line.slice(tab + 1).split(" ")) out.add(id);
+    }
+  }
+  return out;
+}
