@@ -5,9 +5,9 @@ import {
   isCampaignEvent,
 } from "../lib/mail/protocol.ts";
 import { progressHint, type RateSample } from "../lib/mail/eta.ts";
-import { MailPreview } from "../components/mail_preview.tsx";
 import { call } from "./mail/api.ts";
 import { ConfirmDialog } from "./mail/confirm_dialog.tsx";
+import { CampaignTools } from "./mail/campaign_tools.tsx";
 import {
   type DraftContent,
   MergeTagWarning,
@@ -29,13 +29,8 @@ export function CampaignView(
   const [c, setC] = useState<CampaignSnapshot>(initial);
   const [error, setError] = useState("");
   const [note, setNote] = useState("");
-  const [testTo, setTestTo] = useState("");
   const [confirm, setConfirm] = useState<"send" | "delete" | null>(null);
   const [draft, setDraft] = useState(content);
-  const [previewFor, setPreviewFor] = useState(firstRecipient ?? "");
-  const [preview, setPreview] = useState<
-    { subject: string; text: string; html?: string } | null
-  >(null);
   const [, setTick] = useState(0);
   const samples = useRef<RateSample[]>([]);
   const id = initial.id;
@@ -128,30 +123,6 @@ export function CampaignView(
       setDraft(next);
       setNote("Merge tags now fall back to “there”.");
     });
-
-  const sendTest = (e: Event) => {
-    e.preventDefault();
-    run(async () => {
-      const r = await call<{ email: string }>(
-        `/api/campaigns/${id}/test`,
-        "POST",
-        { email: testTo },
-      );
-      setNote(`Test mail sent to ${r.email}.`);
-    });
-  };
-  const showPreview = (e: Event) => {
-    e.preventDefault();
-    run(async () =>
-      setPreview(
-        await call(
-          `/api/campaigns/${id}/preview?email=${
-            encodeURIComponent(previewFor)
-          }`,
-        ),
-      )
-    );
-  };
 
   const done = finishedCount(c);
   const pct = c.total ? Math.floor((done / c.total) * 100) : 100;
@@ -295,32 +266,12 @@ export function CampaignView(
       </ConfirmDialog>
       <div role="alert">{error && <p class="form-error">{error}</p>}</div>
       <div role="status">{note && <p class="note">{note}</p>}</div>
-      <div class="tools">
-        <form onSubmit={sendTest} class="inline-form">
-          <label>
-            Send a test to
-            <input
-              type="email"
-              required
-              value={testTo}
-              onInput={(e) => setTestTo(e.currentTarget.value)}
-            />
-          </label>
-          <button type="submit">Send test</button>
-        </form>
-        <form onSubmit={showPreview} class="inline-form">
-          <label>
-            Preview for recipient
-            <input
-              type="email"
-              value={previewFor}
-              onInput={(e) => setPreviewFor(e.currentTarget.value)}
-            />
-          </label>
-          <button type="submit">Preview</button>
-        </form>
-      </div>
-      {preview && <MailPreview preview={preview} />}
+      <CampaignTools
+        id={id}
+        firstRecipient={firstRecipient}
+        run={run}
+        onNote={setNote}
+      />
     </div>
   );
 }

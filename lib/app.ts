@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import type { Config } from "./config.ts";
 import { EventBus } from "./events.ts";
+import { createFanout } from "./fanout/mod.ts";
 import { ForbiddenError, PayloadTooLargeError } from "./errors.ts";
 import { getUser } from "./auth/users.ts";
 import { getSession } from "./auth/sessions.ts";
@@ -46,7 +47,10 @@ export interface AppOptions {
   root?: string;
   assets?: AssetMode;
   dev?: boolean;
-  /** BroadcastChannel name for cross-instance events (null: none). */
+  /**
+   * Scope of cross-instance events: the BroadcastChannel or Redis channel
+   * name (default `rt-messenger`); null disables fanout.
+   */
   channelName?: string | null;
 }
 
@@ -95,8 +99,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   configuredProviders(config);
   const root = options.root ?? PROJECT_ROOT;
   const closers: (() => void | Promise<void>)[] = [];
+  const channel = options.channelName === undefined
+    ? "rt-messenger"
+    : options.channelName;
   const bus = new EventBus(
-    options.channelName === undefined ? "rt-messenger" : options.channelName,
+    channel === null ? null : await createFanout(config.fanout, channel, kv),
   );
   closers.push(() => bus.close());
   const deps: AppDeps = { kv, config, bus, onClose: (fn) => closers.push(fn) };

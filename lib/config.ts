@@ -3,6 +3,7 @@
  * See README.md for the table of variables.
  * @module
  */
+import { isFanoutSpec } from "./fanout/spec.ts";
 
 /** OAuth client credentials for one provider. */
 export interface OAuthClient {
@@ -77,6 +78,14 @@ export interface Config {
   chatBufferBytes: number;
   /** Chat: a socket silent this long is closed with 4000 (CHAT_IDLE_TIMEOUT_MS, default 75 s; clients ping every 30 s). */
   chatIdleTimeoutMs: number;
+  /** Group mail transport: `smtp` (SMTP_URL, or the dev outbox without it) or `resend` (MAIL_TRANSPORT). */
+  mailTransport: "smtp" | "resend";
+  /** Resend API key (RESEND_API_KEY) and API origin (RESEND_API_URL, default https://api.resend.com). */
+  resend?: { apiKey: string; baseUrl?: string };
+  /** Cross-instance doorbell: `broadcast`, `kv-watch` or a `redis://` URL (FANOUT, default broadcast). */
+  fanout: string;
+  /** Chat: how often open sockets re-check their session and room memberships in KV (CHAT_REVALIDATE_MS, default 30 s). */
+  chatRevalidateMs: number;
   /** Chat files: largest upload in bytes (UPLOAD_MAX_BYTES, default 10 MiB). */
   uploadMaxBytes: number;
   /** Chat files: bytes stored per user (UPLOAD_QUOTA_BYTES, default 1 GiB). */
@@ -182,6 +191,12 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     chatSendPerSecond: int(env, "CHAT_SEND_PER_SECOND", 10),
     chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
     chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
+    fanout: fanoutSpec(env.FANOUT),
+    ...mailTransport(env),
+    chatRevalidateMs: Math.max(
+      100,
+      int(env, "CHAT_REVALIDATE_MS", 30_000),
+    ),
     uploadMaxBytes: int(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
     uploadQuotaBytes: int(env, "UPLOAD_QUOTA_BYTES", 1024 * 1024 * 1024),
     uploadOrphanMs: int(env, "UPLOAD_ORPHAN_MS", 3600_000),
@@ -195,6 +210,36 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     signupPolicy: signupPolicy(env.SIGNUP_POLICY),
     membersCanInvite: env.MEMBERS_CAN_INVITE === "1",
   };
+}
+
+function mailTransport(
+  env: Env,
+): Pick<Config, "mailTransport" | "resend"> {
+  const kind = env.MAIL_TRANSPORT?.trim() || "smtp";
+  if (kind !== "smtp" && kind !== "resend") {
+    throw new Error(`MAIL_TRANSPORT must be smtp or resend, got "${kind}"`);
+  }
+  if (kind === "smtp") return { mailTransport: kind };
+  if (!env.RESEND_API_KEY) {
+    throw new Error("MAIL_TRANSPORT=resend needs RESEND_API_KEY");
+  }
+  return {
+    mailTransport: kind,
+    resend: {
+      apiKey: env.RESEND_API_KEY,
+      baseUrl: env.RESEND_API_URL || undefined,
+    },
+  };
+}
+
+function fanoutSpec(raw: string | undefined): string {
+  const spec = raw?.trim() || "broadcast";
+  if (!isFanoutSpec(spec)) {
+    throw new Error(
+      `FANOUT must be broadcast, kv-watch or a redis:// URL, got "${spec}"`,
+    );
+  }
+  return spec;
 }
 
 /** On Deno Deploy (DENO_DEPLOYMENT_ID set) the platform KV is used. */

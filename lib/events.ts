@@ -1,12 +1,14 @@
 /**
- * A process-wide event bus with cross-instance fanout over BroadcastChannel.
+ * A process-wide event bus with cross-instance fanout.
  *
  * Topics are strings such as `room:<roomId>` or `user:<username>`. Events
  * published here reach local subscribers at once and other instances (other
- * processes, or other apps in this process) through a BroadcastChannel.
- * Delivery is a hint only: anything that must not be lost is in KV first.
+ * processes, or other apps in this process) through a {@link Fanout}
+ * (BroadcastChannel, Redis or KV watch; lib/fanout/). Delivery is a hint
+ * only: anything that must not be lost is in KV first.
  * @module
  */
+import { BroadcastFanout, type Fanout, type Wire } from "./fanout/mod.ts";
 
 /** Any JSON-serialisable event. */
 export type BusEvent = Record<string, unknown>;
@@ -14,36 +16,68 @@ export type BusEvent = Record<string, unknown>;
 /** A subscriber callback. */
 export type Listener = (event: BusEvent, topic: string) => void;
 
-interface Wire {
-  origin: string;
-  topic: string;
-  event: BusEvent;
-}
-
 /** Publish/subscribe by topic, local plus cross-instance. */
 export class EventBus {
   #listeners = new Map<string, Set<Listener>>();
-  #channel?: BroadcastChannel;
+  #fanout?: Fanout;
+  readonly #resyncers = new Set<() => void>();
   readonly #id = crypto.randomUUID();
 
-  /** `channelName` scopes the BroadcastChannel; null disables fanout. */
-  constructor(channelName: string | null = "rt-messenger") {
-    if (channelName && typeof BroadcastChannel !== "undefined") {
-      this.#channel = new BroadcastChannel(channelName);
-      this.#channel.onmessage = (e: MessageEvent<Wire>) => {
-        const msg = e.data;
-        if (!msg || msg.origin === this.#id) return;
-        this.#deliver(msg.topic, msg.event);
-      };
-    }
+  /**
+   * A string names a BroadcastChannel (the default fanout); null disables
+   * fanout; a {@link Fanout} is used as given (and closed with the bus).
+   */
+  constructor(fanout: string | null | Fanout = "rt-messenger") {
+    if (typeof fanout === "string") fanout = new BroadcastFanout(fanout);
+    if (!fanout) return;
+    this.#fanout = fanout;
+    fanout.start({
+      receive: (wire: Wire) => {
+        if (!wire || wire.origin === this.#id) return;
+        if (typeof wire.topic !== "string") return;
+        this.#deliver(wire.topic, wire.event);
+      },
+      resync: () => {
+        for (const fn of [...this.#resyncers]) {
+          try {
+            fn();
+          } catch (err) {
+            console.error("bus resync failed", err);
+          }
+        }
+      },
+    });
+  }
+
+  /** Which fanout carries events to other instances (`none` without one). */
+  get fanoutKind(): string {
+    return this.#fanout?.kind ?? "none";
   }
 
   /** Delivers `event` to local subscribers of `topic` and to other instances. */
   publish(topic: string, event: BusEvent): void {
     this.#deliver(topic, event);
-    this.#channel?.postMessage(
-      { origin: this.#id, topic, event } satisfies Wire,
-    );
+    this.#fanout?.publish({ origin: this.#id, topic, event });
+  }
+
+  /** Delivers `event` to this instance's subscribers only. */
+  publishLocal(topic: string, event: BusEvent): void {
+    this.#deliver(topic, event);
+  }
+
+  /**
+   * Calls `fn` when cross-instance events may have been lost (the doorbell
+   * was down or reconnected), so that it can re-read from the log. Returns
+   * the function that stops it.
+   */
+  onResync(fn: () => void): () => void {
+    this.#resyncers.add(fn);
+    return () => this.#resyncers.delete(fn);
+  }
+
+  /** The topics with local subscribers. */
+  topics(): string[] {
+    return [...this.#listeners.keys()];
   }
 
   /** Subscribes to `topic`; returns the function that unsubscribes. */
@@ -64,11 +98,13 @@ export class EventBus {
     return this.#listeners.size;
   }
 
-  /** Closes the channel; no more cross-instance events. */
-  close(): void {
-    this.#channel?.close();
-    this.#channel = undefined;
+  /** Closes the fanout; no more cross-instance events. */
+  async close(): Promise<void> {
+    const fanout = this.#fanout;
+    this.#fanout = undefined;
     this.#listeners.clear();
+    this.#resyncers.clear();
+    await fanout?.close();
   }
 
   #deliver(topic: string, event: BusEvent): void {

@@ -218,3 +218,45 @@ Deno.test("mail: malformed ids, limits and cursors on campaign routes are 400/40
     await w.close();
   }
 });
+
+Deno.test("mail: recipient listing refuses bad limits and cursors with 400", async () => {
+  const w = await mailWorld();
+  try {
+    const d = await w.client.json<{ id: string }>("/api/campaigns", {
+      json: { subject: "S", text: "x", to: { emails: ["a@x.test"] } },
+    });
+    await w.client.json(`/api/campaigns/${d.body.id}/send`, { method: "POST" });
+    await waitCampaign(w.client, d.body.id, (p) => p.status === "done");
+    for (
+      const q of ["limit=-5", "limit=0.5", "cursor=garbage", "cursor=%00"]
+    ) {
+      const r = await w.client.json(
+        `/api/campaigns/${d.body.id}/recipients?${q}`,
+      );
+      assertEquals(r.status, 400, q);
+    }
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("mail: composer error messages start with a capital letter", async () => {
+  const w = await mailWorld();
+  try {
+    for (
+      const body of [
+        { text: "x", to: { emails: ["a@x.test"] } },
+        { subject: "S", to: { emails: ["a@x.test"] } },
+        { subject: "S", text: 5, to: { emails: ["a@x.test"] } },
+        { subject: "S", text: "x", to: { emails: "a@x.test" } },
+        { subject: "S\r\nBcc: x", text: "x", to: { emails: ["a@x.test"] } },
+      ]
+    ) {
+      const r = await w.client.json<Err>("/api/campaigns", { json: body });
+      assertEquals(r.status, 400);
+      assert(/^[A-Z]/.test(r.body.error.message), r.body.error.message);
+    }
+  } finally {
+    await w.close();
+  }
+});

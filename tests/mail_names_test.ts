@@ -89,3 +89,38 @@ Deno.test("mail: a draft reports how many recipients have no given name, for the
     await w.close();
   }
 });
+
+Deno.test("mail: the test mail uses the sender's display name split into given/family, not the username", async () => {
+  const { withKv } = await import("./helpers/kv.ts");
+  const { startSmtp } = await import("./helpers/smtp.ts");
+  const { createDraft } = await import("../lib/mail/campaigns.ts");
+  const { sendTest } = await import("../lib/mail/actions.ts");
+  const { createSmtpTransport } = await import("../lib/mail/transport.ts");
+  const { mailUserOf } = await import("../lib/mail/model.ts");
+  await withKv(async (kv) => {
+    const smtp = await startSmtp();
+    const transport = createSmtpTransport({ url: smtp.url });
+    try {
+      const user = mailUserOf({
+        id: "u1",
+        username: "ann_l",
+        displayName: "Ann Lee",
+      });
+      const { campaign } = await createDraft(kv, user, {
+        subject: "Hi {{first_name|there}} {{last_name}}",
+        text: "x",
+        to: { emails: ["a@x.test"] },
+      });
+      await sendTest(kv, user, campaign.id, "me@x.test", {
+        transport,
+        ctx: { mailFrom: "RT <no-reply@rt.test>", appUrl: "http://app.test" },
+        quota: 10,
+      });
+      await smtp.waitFor(1);
+      assertEquals(smtp.mails[0].parsed.subject, "[Test] Hi Ann Lee");
+    } finally {
+      transport.close();
+      await smtp.close();
+    }
+  });
+});

@@ -20,6 +20,7 @@ import {
   parseClientFrame,
 } from "./protocol.ts";
 import { latestSeq, listMemberNames, requireMember } from "./rooms.ts";
+import { ACCESS_CHANGED, revalidate } from "./revalidate.ts";
 import { TokenBucket } from "./token_bucket.ts";
 import { HUB_DEFAULTS, type HubOptions, type HubStats } from "./hub_options.ts";
 
@@ -55,6 +56,7 @@ export class ChatHub {
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #pending = new Set<Promise<void>>();
   #sweeps = 0;
+  #lastRevalidate = Date.now();
   #closed = false;
   readonly stats: HubStats = {
     sockets: 0,
@@ -114,6 +116,9 @@ export class ChatHub {
             }
           }
           return;
+        }
+        if (ev.type === ACCESS_CHANGED) {
+          return this.#background(this.#revalidate(conns));
         }
         if (ev.type === "left" && typeof ev.room === "string") {
           // The user left the room: stop its live events on every socket.
@@ -368,6 +373,10 @@ export class ChatHub {
         if (b.full) this.#buckets.delete(key);
       }
     }
+    if (now - this.#lastRevalidate >= this.#o.revalidateMs) {
+      this.#lastRevalidate = now;
+      this.#background(this.#revalidate([...this.#conns]));
+    }
     const refreshEvery = Math.max(
       1,
       Math.floor(this.#o.presenceTtlMs / 3 / this.#o.sweepMs),
@@ -375,6 +384,18 @@ export class ChatHub {
     if (this.#sweeps % refreshEvery === 0) {
       this.#background(this.#presence.refresh());
     }
+  }
+
+  /** Re-checks sessions and memberships of `conns` (revocation elsewhere). */
+  #revalidate(conns: Connection[]): Promise<void> {
+    return revalidate(this.#deps.kv, conns, {
+      endSession: (c) =>
+        this.#closeConn(c, CloseCode.sessionEnded, "Signed out."),
+      leaveRoom: (c, room) => {
+        this.#unsubscribe(c, room);
+        c.send({ type: "left", room });
+      },
+    });
   }
 
   /** Runs presence work in the background; close() waits for it. */

@@ -27,6 +27,8 @@ export interface HubOptions {
   maxQueuedFrames?: number;
   /** Presence entry lifetime in KV (default 60 s). */
   presenceTtlMs?: number;
+  /** How often sockets re-check session and memberships in KV (default 30 s). */
+  revalidateMs?: number;
 }
 
 /** Defaults of {@link HubOptions}. */
@@ -42,6 +44,7 @@ export const HUB_DEFAULTS: Required<HubOptions> = {
   maxRoomsPerSocket: 500,
   maxQueuedFrames: 256,
   presenceTtlMs: 60_000,
+  revalidateMs: 30_000,
 };
 
 /** Counters for tests, metrics and the benchmark. */

@@ -6,6 +6,7 @@
 import type { AppDeps } from "../web/types.ts";
 import { GroupCommitter } from "./group_commit.ts";
 import { ChatHub } from "./hub.ts";
+import { healOnResync } from "./resync.ts";
 import { messageIndexHook } from "./message_indexes.ts";
 import type { UserExists } from "./rooms.ts";
 import { getUserByUsername, roleOf } from "../auth/users.ts";
@@ -35,7 +36,9 @@ export function chatFor(deps: AppDeps): ChatService {
     hardBufferBytes: 4 * config.chatBufferBytes,
     idleTimeoutMs: config.chatIdleTimeoutMs,
     sweepMs: Math.max(10, Math.min(1000, config.chatIdleTimeoutMs / 4)),
+    revalidateMs: config.chatRevalidateMs,
   });
+  const stopHealing = healOnResync(kv, bus);
   svc = {
     writer,
     hub,
@@ -47,6 +50,7 @@ export function chatFor(deps: AppDeps): ChatService {
   };
   services.set(deps, svc);
   deps.onClose(async () => {
+    stopHealing();
     await hub.close();
     await writer.close();
   });

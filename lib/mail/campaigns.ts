@@ -58,18 +58,19 @@ export interface DraftResult {
 }
 
 const enc = new TextEncoder();
+const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 
 function str(v: unknown, field: string, required: boolean): string {
   if (v === undefined || v === null || v === "") {
     if (required) {
-      throw new BadRequestError(`${field} is required.`, "invalid", {
+      throw new BadRequestError(`${cap(field)} is required.`, "invalid", {
         [field]: "required",
       });
     }
     return "";
   }
   if (typeof v !== "string") {
-    throw new BadRequestError(`${field} must be a string.`, "invalid", {
+    throw new BadRequestError(`${cap(field)} must be a string.`, "invalid", {
       [field]: "must be a string",
     });
   }
@@ -84,20 +85,20 @@ export function validateContent(input: DraftInput): {
 } {
   const subject = str(input.subject, "subject", true).trim();
   assertHeaderSafe(subject, "subject");
-  if (!subject) throw new BadRequestError("subject is required.");
+  if (!subject) throw new BadRequestError("Subject is required.");
   if (subject.length > LIMITS.subjectChars) {
     throw new BadRequestError(
-      `subject is longer than ${LIMITS.subjectChars} characters.`,
+      `Subject is longer than ${LIMITS.subjectChars} characters.`,
     );
   }
   const text = str(input.text, "text", true);
   if (enc.encode(text).length > LIMITS.textBytes) {
-    throw new BadRequestError(`text is larger than ${LIMITS.textBytes} bytes.`);
+    throw new BadRequestError(`Text is larger than ${LIMITS.textBytes} bytes.`);
   }
   const rawHtml = str(input.html, "html", false);
   const html = rawHtml ? sanitize(rawHtml) : undefined;
   if (html && enc.encode(html).length > LIMITS.htmlBytes) {
-    throw new BadRequestError(`html is larger than ${LIMITS.htmlBytes} bytes.`);
+    throw new BadRequestError(`HTML is larger than ${LIMITS.htmlBytes} bytes.`);
   }
   compileTemplate(subject, "subject");
   compileTemplate(text, "text");

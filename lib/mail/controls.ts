@@ -5,6 +5,7 @@
  */
 import { BadRequestError, ConflictError } from "../errors.ts";
 import { retryLocked } from "../kv.ts";
+import { isCursorError } from "../params.ts";
 import { getCampaign, progressOf } from "./campaigns.ts";
 import { addCounter, CHECK_BATCH } from "./ledger.ts";
 import {
@@ -173,6 +174,20 @@ export async function finishIfComplete(
   return res.ok ? { ...p, status: "done" } : null;
 }
 
+/** Iterates a KV listing; a cursor KV refuses is a 400 `invalid_cursor`. */
+async function* listing<T>(
+  iter: Deno.KvListIterator<T>,
+): AsyncGenerator<Deno.KvEntry<T>> {
+  try {
+    yield* iter;
+  } catch (err) {
+    if (isCursorError(err)) {
+      throw new BadRequestError("The cursor is not valid.", "invalid_cursor");
+    }
+    throw err;
+  }
+}
+
 /** One row of the recipient listing. */
 export interface RecipientRow {
   email: string;
@@ -216,7 +231,7 @@ export async function listRecipients(
     cursor: opts.cursor || undefined,
     batchSize: 500,
   });
-  for await (const e of iter) {
+  for await (const e of listing(iter)) {
     const r = e.value;
     if (status && r.status !== status) continue;
     const row: RecipientRow = {

@@ -16,7 +16,7 @@ export function hasHeaderBreak(value: string): boolean {
 export function assertHeaderSafe(value: string, field: string): void {
   if (hasHeaderBreak(value)) {
     throw new BadRequestError(
-      `${field} must not contain line breaks or NUL characters.`,
+      `The field ${field} must not contain line breaks or NUL characters.`,
       "header_injection",
       { [field]: "CR, LF and NUL are not allowed" },
     );

@@ -149,6 +149,19 @@ export function ridOf(n: number): string {
 }
 
 /** The sender of group mail, for a signed-in account. */
-export function mailUserOf(user: { id: string; username: string }): MailUser {
-  return { id: user.id, username: user.username };
+export function mailUserOf(
+  user: {
+    id: string;
+    username: string;
+    displayName?: string;
+    email?: string;
+    emailVerified?: boolean;
+  },
+): MailUser {
+  const u: MailUser = { id: user.id, username: user.username };
+  // The account's display name gives From and the test mail's own values;
+  // only a verified address becomes Reply-To.
+  if (user.displayName?.trim()) u.name = user.displayName.trim();
+  if (user.email && user.emailVerified) u.email = user.email;
+  return u;
 }

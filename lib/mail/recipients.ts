@@ -51,10 +51,14 @@ function ids(v: unknown, field: string, max: number): string[] {
   if (v === undefined || v === null) return [];
   if (field !== "emails") return parseIdList(v, `to.${field}`, max);
   if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
-    throw new BadRequestError(`to.${field} must be a list of strings.`);
+    throw new BadRequestError(
+      `The recipients field to.${field} must be a list of strings.`,
+    );
   }
   if (v.length > max) {
-    throw new BadRequestError(`to.${field} has more than ${max} entries.`);
+    throw new BadRequestError(
+      `The recipients field to.${field} has more than ${max} entries.`,
+    );
   }
   return v as string[];
 }

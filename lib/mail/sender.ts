@@ -268,7 +268,11 @@ export class Sender {
           outcome = {
             kind: "retry",
             error: e.message,
-            dueAt: Date.now() + backoffMs(this.#o.retryBaseMs, attempts),
+            // A rate-limit answer (HTTPS transports) asks for at least its pause.
+            dueAt: Date.now() + Math.max(
+              backoffMs(this.#o.retryBaseMs, attempts),
+              (e as { retryAfterMs?: number }).retryAfterMs ?? 0,
+            ),
           };
         }
       }

@@ -9,6 +9,7 @@ import type { RecipientSource } from "./campaigns.ts";
 import { contactsSource } from "./contacts_source.ts";
 import { Sender } from "./sender.ts";
 import { createTransport, type MailTransport } from "./transport.ts";
+import { createResendTransport } from "./https_transport.ts";
 
 /** What routes use to reach the sender and transport. */
 export interface MailService {
@@ -35,11 +36,13 @@ export function startMailService(
   const existing = services.get(deps);
   if (existing) return existing;
   const { config, kv } = deps;
-  const transport = createTransport(kv, {
-    smtpUrl: config.smtpUrl,
-    dkim: config.dkim,
-    maxConnections: config.mailConcurrency,
-  });
+  const transport = config.resend
+    ? createResendTransport(config.resend)
+    : createTransport(kv, {
+      smtpUrl: config.smtpUrl,
+      dkim: config.dkim,
+      maxConnections: config.mailConcurrency,
+    });
   const sender = new Sender({
     kv,
     transport,

@@ -47,7 +47,7 @@ export class SendError extends Error {
 
 /** What the sender needs from a transport. */
 export interface MailTransport {
-  readonly kind: "smtp" | "outbox";
+  readonly kind: "smtp" | "outbox" | "https";
   /** Sends one mail for `owner`; throws SendError. */
   send(owner: string, mail: OutgoingMail): Promise<{ response: string }>;
   /** Closes pooled connections. */

@@ -1,6 +1,7 @@
 import type { Handlers } from "../../../../lib/web/types.ts";
 import { json } from "../../../../lib/web/error_response.ts";
 import { listRecipients } from "../../../../lib/mail/controls.ts";
+import { parseCursor, parseLimit } from "../../../../lib/params.ts";
 
 export const handler: Handlers = {
   async GET(_req, ctx) {
@@ -11,8 +12,8 @@ export const handler: Handlers = {
       ctx.params.id,
       {
         status: q.get("status"),
-        limit: Number(q.get("limit")) || undefined,
-        cursor: q.get("cursor"),
+        limit: parseLimit(q.get("limit"), { fallback: 1000, max: 5000 }),
+        cursor: parseCursor(q.get("cursor")),
       },
     );
     return json(page);

@@ -1,0 +1,67 @@
+/**
+ * Test harness: the real app as a separate process (`deno run main.ts`),
+ * on a chosen free port, with its own environment.
+ * @module
+ */
+import { PROJECT_ROOT } from "../../lib/app.ts";
+import { freePort } from "./redis.ts";
+
+/** A spawned app process. */
+export interface AppProcess {
+  url: string;
+  /** Everything it printed on stderr so far (for failure messages). */
+  stderr(): string;
+  /** SIGTERM, then waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `deno run -A main.ts --dev` with `env` (KV_PATH, FANOUT, ...) and
+ * waits until it answers `/healthz`. Sign-up is open (`SIGNUP_POLICY=open`).
+ */
+export async function spawnApp(
+  env: Record<string, string>,
+): Promise<AppProcess> {
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts", "--dev"],
+    cwd: PROJECT_ROOT,
+    env: {
+      PORT: String(port),
+      APP_URL: url,
+      SIGNUP_POLICY: "open",
+      SIGNUPS_PER_IP_PER_HOUR: "100000",
+      LOGIN_FAILURES_PER_IP: "100000",
+      ...env,
+    },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let err = "";
+  const reading = (async () => {
+    const dec = new TextDecoder();
+    for await (const chunk of child.stderr) err += dec.decode(chunk);
+  })();
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* exited */ }
+    await child.status;
+    await reading;
+  };
+  for (let i = 0;; i++) {
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) break;
+    } catch { /* not yet */ }
+    if (i > 1500) {
+      await stop();
+      throw new Error(`app on ${port} did not start:\n${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { url, stderr: () => err, stop };
+}

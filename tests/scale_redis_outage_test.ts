@@ -1,0 +1,93 @@
+/**
+ * Redis outage and restart under two real processes (issue 15, "Bad input
+ * and faults"): chat keeps working with catch-up from the log (no loss, no
+ * duplicates), the doorbell reconnects, and each process logs the outage once.
+ */
+import assert from "node:assert/strict";
+import { signedInClient } from "./helpers/client.ts";
+import { chatSocket } from "./helpers/chat_ws.ts";
+import { spawnApp } from "./helpers/process.ts";
+import { hasRedisServer, startRedis } from "./helpers/redis.ts";
+
+async function until(pred: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1500; i++) {
+    if (pred()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const count = (text: string, word: string) => text.split(word).length - 1;
+
+Deno.test({
+  name:
+    "scale: with Redis down and restarted, messages still reach the other process from the log without loss or duplicates, and the outage is logged once",
+  ignore: !(await hasRedisServer()) && !Deno.env.get("CI"),
+  async fn() {
+    const redis = await startRedis();
+    const dir = await Deno.makeTempDir({ prefix: "rt_outage_" });
+    const env = { KV_PATH: `${dir}/shared.kv`, FANOUT: redis.url };
+    const one = await spawnApp(env);
+    const two = await spawnApp(env);
+    try {
+      const a = await signedInClient(one.url);
+      const b = await signedInClient(two.url);
+      const { body: dm } = await a.json<{ id: string }>("/api/dms", {
+        json: { username: b.username },
+      });
+      const wa = await chatSocket(a);
+      const wb = await chatSocket(b);
+      await wa.subscribe(dm.id);
+      await wb.subscribe(dm.id);
+      const see = (text: string) =>
+        wb.next((f) => f.type === "message" && f.message.text === text, text);
+      const sendAndSee = async (text: string) => {
+        await wa.sendMessage(dm.id, text, text);
+        await see(text);
+      };
+      await sendAndSee("up");
+
+      await redis.stop();
+      await until(
+        () =>
+          one.stderr().includes("unreachable") &&
+          two.stderr().includes("unreachable"),
+        "both processes to notice the outage",
+      );
+      // Published while Redis is down: B gets them from the log.
+      for (let i = 0; i < 5; i++) {
+        await wa.sendMessage(dm.id, `down ${i}`, `down${i}`);
+      }
+      for (let i = 0; i < 5; i++) {
+        assert.equal((await see(`down ${i}`)).message.seq, i + 2);
+      }
+
+      await redis.start();
+      await until(
+        () =>
+          one.stderr().includes("reconnected") &&
+          two.stderr().includes("reconnected"),
+        "both processes to reconnect",
+      );
+      await sendAndSee("back up");
+
+      // B saw each message once, in order (the inbox kept nothing extra).
+      assert.equal(
+        wb.inbox.filter((f) => f.type === "message").length,
+        0,
+        "duplicate messages on B",
+      );
+      for (const p of [one, two]) {
+        assert.equal(count(p.stderr(), "unreachable"), 1, p.stderr());
+        assert.equal(count(p.stderr(), "reconnected"), 1, p.stderr());
+      }
+      await wa.close();
+      await wb.close();
+    } finally {
+      await one.stop();
+      await two.stop();
+      await redis.stop();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});
