@@ -71,6 +71,17 @@ const AUTHORS = Array.from({ length: 30 }, (_, i) => `user${i}`);
 
 const path = await Deno.makeTempFile({ suffix: ".kv" });
 const kv = await Deno.openKv(path);
+// An interrupted run leaves no temporary KV file behind.
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(sig, () => {
+    for (const ext of ["", "-shm", "-wal"]) {
+      try {
+        Deno.removeSync(path + ext);
+      } catch { /* gone */ }
+    }
+    Deno.exit(130);
+  });
+}
 try {
   console.log(`writing ${MESSAGES.toLocaleString("en")} messages…`);
   const t0 = performance.now();

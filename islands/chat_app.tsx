@@ -30,6 +30,8 @@ import {
   NewRoomDialog,
 } from "../components/chat/dialogs.tsx";
 import { SearchDialog } from "../components/chat/search_dialog.tsx";
+import { NotifySettings } from "../components/chat/notify_settings.tsx";
+import { AddOffer } from "../components/chat/add_offer.tsx";
 import {
   NotifyBanner,
   NotifySelect,
@@ -207,6 +209,13 @@ export function ChatApp(props: ChatAppProps) {
         presence={state.presence}
         presenceKnown={!hydrated || online}
         onMarkAllRead={actions.markAllRead}
+        footer={hydrated && (
+          <NotifySettings
+            onEnable={ess.enableNotifications}
+            sound={ess.sound}
+            onSound={ess.setSound}
+          />
+        )}
         interactive={hydrated}
         onOpen={(id, e) => {
           if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
@@ -247,30 +256,12 @@ export function ChatApp(props: ChatAppProps) {
           />
         )}
         {ess.offer && ess.offer.room === state.active && (
-          <div class="chat-notice" role="status">
-            {ess.offer.names.map((n) =>
-              "@" + n
-            ).join(", ")} {ess.offer.names.length === 1 ? "is" : "are"}{" "}
-            not in this room, so they were not notified. Add{" "}
-            {ess.offer.names.length === 1 ? "them" : "them all"}?{" "}
-            <button
-              type="button"
-              onClick={async () => {
-                const names = ess.offer!.names;
-                ess.dismissOffer();
-                for (const n of names) {
-                  try {
-                    await actions.addMember(n);
-                  } catch (e) {
-                    actions.notice(`@${n}: ${(e as Error).message}`);
-                  }
-                }
-              }}
-            >
-              Add to room
-            </button>{" "}
-            <button type="button" onClick={ess.dismissOffer}>Dismiss</button>
-          </div>
+          <AddOffer
+            names={ess.offer.names}
+            onDismiss={ess.dismissOffer}
+            onAdd={actions.addMember}
+            onError={actions.notice}
+          />
         )}
         {state.notice && (
           <div class="chat-notice" role="alert">

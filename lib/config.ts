@@ -4,6 +4,7 @@
  * @module
  */
 import { isFanoutSpec } from "./fanout/spec.ts";
+import { parseWorkers } from "./workers/config.ts";
 
 /** OAuth client credentials for one provider. */
 export interface OAuthClient {
@@ -82,6 +83,8 @@ export interface Config {
   mailTransport: "smtp" | "resend";
   /** Resend API key (RESEND_API_KEY) and API origin (RESEND_API_URL, default https://api.resend.com). */
   resend?: { apiKey: string; baseUrl?: string };
+  /** App instances (workers) in this process sharing the port (WORKERS: a number or `auto` = CPUs; default 1). */
+  workers: number;
   /** Cross-instance doorbell: `broadcast`, `kv-watch` or a `redis://` URL (FANOUT, default broadcast). */
   fanout: string;
   /** Chat: how often open sockets re-check their session and room memberships in KV (CHAT_REVALIDATE_MS, default 30 s). */
@@ -192,6 +195,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
     chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
     fanout: fanoutSpec(env.FANOUT),
+    workers: parseWorkers(env.WORKERS, navigator.hardwareConcurrency ?? 1),
     ...mailTransport(env),
     chatRevalidateMs: Math.max(
       100,

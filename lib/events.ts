@@ -60,6 +60,11 @@ export class EventBus {
     this.#fanout?.publish({ origin: this.#id, topic, event });
   }
 
+  /** Sends `event` to other instances only (not to this one's subscribers). */
+  publishRemote(topic: string, event: BusEvent): void {
+    this.#fanout?.publish({ origin: this.#id, topic, event });
+  }
+
   /** Delivers `event` to this instance's subscribers only. */
   publishLocal(topic: string, event: BusEvent): void {
     this.#deliver(topic, event);

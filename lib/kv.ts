@@ -4,9 +4,13 @@
  * @module
  */
 
-/** Opens KV at `path` (`:memory:` for tests; undefined on Deploy). */
+/**
+ * Opens KV at `path`: a local file, `:memory:` (tests), an `http(s)://` KV
+ * Connect URL (denokv or Deploy's endpoint; `DENO_KV_ACCESS_TOKEN` holds the
+ * token), or undefined (Deploy's own KV).
+ */
 export async function openKv(path?: string): Promise<Deno.Kv> {
-  if (path && path !== ":memory:") {
+  if (path && path !== ":memory:" && !/^https?:\/\//.test(path)) {
     const dir = path.replace(/[/\\][^/\\]*$/, "");
     if (dir && dir !== path) await Deno.mkdir(dir, { recursive: true });
   }

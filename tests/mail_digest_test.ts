@@ -144,6 +144,17 @@ Deno.test("digest: nothing is mailed when the mention was read before the delay"
   assert.equal(jobs.length, 0);
 });
 
+Deno.test("digest: a private room left before the delay is not in the mail (no leak)", async () => {
+  await using t = await setup();
+  const wa = await t.socket(t.a);
+  await wa.subscribe(t.room);
+  await wa.sendMessage(t.room, `@${t.b.username} secret plans`, "p1");
+  const left = await t.b.json(`/api/rooms/${t.room}/leave`, { method: "POST" });
+  assert.equal(left.status, 200);
+  await sleep(4 * DELAY_MS);
+  assert.equal(t.smtp.mails.length, 0);
+});
+
 Deno.test("digest: the setting accepts off/15m/1h/daily only", async () => {
   await using t = await setup();
   for (const v of ["off", "15m", "1h", "daily"]) {

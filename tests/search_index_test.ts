@@ -77,3 +77,30 @@ Deno.test("search index: every query answers exactly what a full scan answers, a
     }
   });
 });
+
+Deno.test("search index: long messages (64 indexed words each) sent at once stay within KV's 1,000 mutations per atomic", async () => {
+  await withKv(async (kv) => {
+    let commits = 0;
+    const writer = new GroupCommitter(kv, {
+      hooks: [messageIndexHook],
+      onCommit: () => commits++,
+    });
+    const words = Array.from({ length: 80 }, (_, i) => `word${i}x`);
+    const sends = Array.from({ length: 120 }, (_, i) =>
+      writer.send({
+        room: `room${i % 5}`,
+        author: "ann",
+        text: `${words.join(" ")} n${i}`,
+        cid: `c${i}`,
+      }));
+    const results = await Promise.all(sends);
+    await writer.close();
+    assert.equal(results.length, 120);
+    assert.ok(commits >= 120 * 68 / 1000, `${commits} commits`);
+    let postings = 0;
+    for await (const _ of kv.list({ prefix: ["chat_sx", "room0"] })) {
+      postings++;
+    }
+    assert.equal(postings, 24 * 64);
+  });
+});

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import type { RoomSummary } from "../../lib/chat/protocol.ts";
 
 /** A sidebar heading with its "+" button. */
@@ -43,6 +44,8 @@ export interface RoomSidebarProps {
   presenceKnown?: boolean;
   /** "Mark all as read" (Shift+Esc). */
   onMarkAllRead?: () => void;
+  /** Shown at the end of the sidebar (notification settings). */
+  footer?: ComponentChildren;
 }
 
 /** A small padlock for private rooms (no emoji font needed). */
@@ -188,6 +191,7 @@ export function RoomSidebar(p: RoomSidebarProps) {
           No rooms yet. Create one or browse public rooms.
         </p>
       )}
+      {p.footer}
     </nav>
   );
 }

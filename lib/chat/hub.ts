@@ -36,6 +36,8 @@ export interface HubDeps {
 const enc = new TextEncoder();
 /** The per-IP send limit is this many times the per-user one (shared NATs). */
 const IP_FACTOR = 5;
+/** Bus topic on which instances tell each other of send tokens taken. */
+const SEND_TOKENS = "chat_send_tokens";
 
 /** Chat sockets of one instance. */
 export class ChatHub {
@@ -55,6 +57,7 @@ export class ChatHub {
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #pending = new Set<Promise<void>>();
+  #offTokens?: () => void;
   #sweeps = 0;
   #lastRevalidate = Date.now();
   #closed = false;
@@ -82,6 +85,15 @@ export class ChatHub {
     this.#o = { ...HUB_DEFAULTS, ...options };
     this.#presence = new Presence(deps.kv, deps.bus, this.#o.presenceTtlMs);
     this.#timer = setInterval(() => this.#sweep(), this.#o.sweepMs);
+    if (this.#o.shareSendLimit) {
+      // A token taken on another instance is taken here too: one limit
+      // per user (and IP) across workers and processes.
+      this.#offTokens = deps.bus.subscribe(SEND_TOKENS, (ev) => {
+        const key = ev.key;
+        if (typeof key !== "string") return;
+        this.#bucket(key, key.startsWith("ip:") ? IP_FACTOR : 1).take();
+      });
+    }
   }
 
   /**
@@ -139,6 +151,7 @@ export class ChatHub {
   /** Closes every socket (1001), stops timers, waits for background work. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    this.#offTokens?.();
     for (const conn of [...this.#conns]) {
       this.#closeConn(conn, CloseCode.goingAway, "Server shutting down.");
     }
@@ -277,9 +290,18 @@ export class ChatHub {
   #rateLimited(conn: Connection): TokenBucket | null {
     const user = this.#bucket(`u:${conn.user}`, 1);
     if (!user.take()) return user;
+    this.#shareToken(`u:${conn.user}`);
     if (!conn.ip) return null;
     const ip = this.#bucket(`ip:${conn.ip}`, IP_FACTOR);
-    return ip.take() ? null : ip;
+    if (!ip.take()) return ip;
+    this.#shareToken(`ip:${conn.ip}`);
+    return null;
+  }
+
+  #shareToken(key: string): void {
+    if (this.#o.shareSendLimit) {
+      this.#deps.bus.publishRemote(SEND_TOKENS, { key });
+    }
   }
 
   #bucket(key: string, factor: number): TokenBucket {

@@ -29,6 +29,8 @@ export interface HubOptions {
   presenceTtlMs?: number;
   /** How often sockets re-check session and memberships in KV (default 30 s). */
   revalidateMs?: number;
+  /** Share send-limit tokens with other instances over the bus (workers, several processes). */
+  shareSendLimit?: boolean;
 }
 
 /** Defaults of {@link HubOptions}. */
@@ -45,6 +47,7 @@ export const HUB_DEFAULTS: Required<HubOptions> = {
   maxQueuedFrames: 256,
   presenceTtlMs: 60_000,
   revalidateMs: 30_000,
+  shareSendLimit: false,
 };
 
 /** Counters for tests, metrics and the benchmark. */

@@ -37,6 +37,7 @@ export function chatFor(deps: AppDeps): ChatService {
     idleTimeoutMs: config.chatIdleTimeoutMs,
     sweepMs: Math.max(10, Math.min(1000, config.chatIdleTimeoutMs / 4)),
     revalidateMs: config.chatRevalidateMs,
+    shareSendLimit: config.workers > 1 || config.fanout !== "broadcast",
   });
   const stopHealing = healOnResync(kv, bus);
   svc = {

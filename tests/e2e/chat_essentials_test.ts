@@ -166,6 +166,25 @@ browserTest(
       );
       assertEquals(new URL(b.page.url()).pathname, `/chat/${design}`);
       await shot(b.page, "essentials-mention-desktop-light");
+      // Mentioning someone outside the room offers to add them.
+      const carol = await signedInClient(server.url, uniqueName("carol"));
+      await a.page.locator("#chat-input").fill(`@${carol.username} join us?`);
+      await a.page.locator("#chat-input").press("Enter");
+      await a.page.getByText(`@${carol.username} is not in this room`)
+        .waitFor();
+      await a.page.getByRole("button", { name: "Add to room" }).click();
+      for (let i = 0; i < 100; i++) {
+        const m = await ann.json<{ members: string[] }>(
+          `/api/rooms/${design}/members`,
+        );
+        if (m.body.members.includes(carol.username!)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert(
+        (await ann.json<{ members: string[] }>(`/api/rooms/${design}/members`))
+          .body.members.includes(carol.username!),
+        "carol was added",
+      );
       assertEquals([...a.errors, ...b.errors], []);
     });
   },
@@ -304,6 +323,38 @@ browserTest(
           .rooms.map((r) => r.unread),
         body.rooms.map(() => 0),
       );
+      if (Deno.env.get("SCREENSHOTS")) {
+        // Desktop and phone, light and dark: mentions, badges, divider, search.
+        await ws.sendMessage(general, `@${bob.username} ping in general`, "s1");
+        await ws.sendMessage(design, "@room standup in 5", "s2");
+        for (const dark of [false, true]) {
+          for (const phone of [false, true]) {
+            const tag = `${phone ? "phone" : "desktop"}-${
+              dark ? "dark" : "light"
+            }`;
+            const v = await openAs(browser, server, bob, `/chat/${design}`, {
+              dark,
+              viewport: phone
+                ? { width: 390, height: 780 }
+                : { width: 1100, height: 760 },
+            });
+            await v.page.locator("#chat-input:not([disabled])").waitFor();
+            await shot(v.page, `essentials-room-${tag}`);
+            await v.page.locator("#chat-input").pressSequentially("@");
+            await v.page.locator(".chat-mentions-popup").waitFor();
+            await shot(v.page, `essentials-autocomplete-${tag}`);
+            await v.page.locator("#chat-input").press("Escape");
+            await v.page.locator("#chat-input").fill("");
+            await v.page.locator(".chat-scroll").focus();
+            await v.page.keyboard.press("Control+k");
+            await v.page.getByRole("searchbox").fill("unread 4");
+            await v.page.getByRole("searchbox").press("Enter");
+            await v.page.locator(".chat-search-hit").first().waitFor();
+            await shot(v.page, `essentials-search-${tag}`);
+            await v.ctx.close();
+          }
+        }
+      }
       await ws.close();
       assertEquals(b.errors, []);
     }, FAST);
@@ -330,6 +381,18 @@ browserTest(
       assertEquals(
         await a.page.evaluate(() => Notification.permission),
         "default",
+      );
+      // The sidebar's settings: desktop notifications from a button, and the
+      // missed-mention mail setting.
+      await a.page.getByText("Notification settings").click();
+      await a.page.getByRole("button", { name: "Enable", exact: true })
+        .waitFor();
+      await a.page.getByLabel("Email me about unread mentions and DMs")
+        .selectOption("off");
+      await a.page.getByText("Saved.").waitFor();
+      assertEquals(
+        (await ann.json<{ digest: string }>("/api/me/digest")).body.digest,
+        "off",
       );
       const dot = a.page.locator(
         `.chat-room[data-room="${dm}"] .chat-presence`,

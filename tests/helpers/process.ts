@@ -11,6 +11,10 @@ export interface AppProcess {
   url: string;
   /** Everything it printed on stderr so far (for failure messages). */
   stderr(): string;
+  /** Everything it printed on stdout so far. */
+  stdout(): string;
+  /** Waits until `pred(stdout)` holds (fails after ~30 s). */
+  until(pred: (stdout: string) => boolean): Promise<void>;
   /** SIGTERM, then waits for the exit. */
   stop(): Promise<void>;
 }
@@ -36,14 +40,20 @@ export async function spawnApp(
       ...env,
     },
     stdin: "null",
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
   }).spawn();
-  let err = "";
-  const reading = (async () => {
-    const dec = new TextDecoder();
-    for await (const chunk of child.stderr) err += dec.decode(chunk);
-  })();
+  let err = "", out = "";
+  const reading = Promise.all([
+    (async () => {
+      const dec = new TextDecoder();
+      for await (const chunk of child.stderr) err += dec.decode(chunk);
+    })(),
+    (async () => {
+      const dec = new TextDecoder();
+      for await (const chunk of child.stdout) out += dec.decode(chunk);
+    })(),
+  ]);
   const stop = async () => {
     try {
       child.kill("SIGTERM");
@@ -63,5 +73,16 @@ export async function spawnApp(
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { url, stderr: () => err, stop };
+  return {
+    url,
+    stderr: () => err,
+    stdout: () => out,
+    async until(pred) {
+      for (let i = 0; !pred(out); i++) {
+        if (i > 1500) throw new Error(`never printed the line:\n${out}${err}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    stop,
+  };
 }
