@@ -41,6 +41,8 @@ export interface MessageListProps {
   onOpenImage?: (f: FileRef) => void;
   /** The message to highlight (after a jump). */
   highlight?: string | null;
+  /** Display names by username ("deleted user" for deleted accounts). */
+  names?: Record<string, string>;
   /** Seq of the first unread message: a "New messages" divider goes above it. */
   unreadFrom?: number;
   /** Seq of a message to flash (opened from search or a notification). */
@@ -139,7 +141,9 @@ function Item(
       }}
     >
       <div class={"chat-msg-meta" + (continued ? " sr-only" : "")}>
-        <span class="chat-author">{m.author}</span>{" "}
+        <span class="chat-author" data-username={m.author}>
+          {p.names?.[m.author] ?? m.author}
+        </span>{" "}
         <time
           dateTime={m.createdAt}
           title={fullDateTime(m.createdAt, p.timeZone)}
