@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Contact, Group } from "../lib/contacts/model.ts";
 import { api } from "./contacts/api.ts";
 import { BulkBar, type BulkChoice } from "./contacts/bulk_bar.tsx";
@@ -37,6 +37,8 @@ export function ContactsApp(props: ContactsAppProps) {
   const [busy, setBusy] = useState(false);
   const seq = useRef(0);
   const first = useRef(true);
+  /** The next filter change keeps the status line (it says why). */
+  const quiet = useRef(false);
   const undoRef = useRef<HTMLButtonElement>(null);
 
   /** Reloads the list; `announce` says the count in the status line. */
@@ -67,7 +69,9 @@ export function ContactsApp(props: ContactsAppProps) {
       first.current = false;
       return;
     }
-    const t = setTimeout(() => load(), 150);
+    const announce = !quiet.current;
+    quiet.current = false;
+    const t = setTimeout(() => load(true, announce), 150);
     return () => clearTimeout(t);
   }, [q, group]);
 
@@ -79,9 +83,14 @@ export function ContactsApp(props: ContactsAppProps) {
     }
   }, [contacts]);
 
+  // In the same commit as the status text: the deleted rows' buttons are
+  // gone, so focus must not wait for a later frame (it would sit on <body>).
+  useLayoutEffect(() => {
+    if (undo) undoRef.current?.focus();
+  }, [undo]);
+
   useEffect(() => {
     if (!undo) return;
-    undoRef.current?.focus(); // the deleted rows' buttons are gone
     const t = setTimeout(() => setUndo(null), 10_000);
     return () => clearTimeout(t);
   }, [undo]);
@@ -200,7 +209,10 @@ export function ContactsApp(props: ContactsAppProps) {
       <GroupBar
         groups={groups}
         group={group}
-        onGroup={setGroup}
+        onGroup={(id, keepStatus) => {
+          quiet.current = !!keepStatus && id !== group;
+          setGroup(id);
+        }}
         onGroups={setGroups}
         onStatus={setStatus}
       />

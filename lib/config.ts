@@ -71,6 +71,12 @@ export interface Config {
   signupPolicy: SignupPolicy;
   /** Members (not only admins) may create invitations (MEMBERS_CAN_INVITE=1). */
   membersCanInvite: boolean;
+  /** Every new account joins `#general` (GENERAL_ROOM, default on; `0` turns it off). */
+  generalRoom: boolean;
+  /** Password reset requests per IP address per hour before 429 (RESETS_PER_IP_PER_HOUR). */
+  resetsPerIpPerHour: number;
+  /** Reset mails per account per hour; more requests send nothing (RESETS_PER_ACCOUNT_PER_HOUR). */
+  resetsPerAccountPerHour: number;
   /** Chat: sends a user may burst (CHAT_SEND_BURST, default 30). */
   chatSendBurst: number;
   /** Chat: sustained sends per second per user (CHAT_SEND_PER_SECOND, default 10). */
@@ -213,6 +219,9 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     digestDelayMinutes: positive(env, "DIGEST_DELAY_MINUTES", 15),
     signupPolicy: signupPolicy(env.SIGNUP_POLICY),
     membersCanInvite: env.MEMBERS_CAN_INVITE === "1",
+    generalRoom: env.GENERAL_ROOM !== "0",
+    resetsPerIpPerHour: int(env, "RESETS_PER_IP_PER_HOUR", 20),
+    resetsPerAccountPerHour: int(env, "RESETS_PER_ACCOUNT_PER_HOUR", 3),
   };
 }
 

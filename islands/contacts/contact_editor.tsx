@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import {
   type Contact,
   type ContactInput,
@@ -84,7 +84,9 @@ export function ContactEditor(props: {
   const [busy, setBusy] = useState(false);
   const c = props.contact;
 
-  useEffect(() => {
+  // Open and focus in the commit that renders the dialog (no frame where
+  // it exists but is closed and focus is still outside).
+  useLayoutEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     ref.current?.showModal();
     first.current?.focus();

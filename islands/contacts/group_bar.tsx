@@ -10,7 +10,8 @@ import { GroupRenameDialog } from "./group_dialog.tsx";
 export function GroupBar(props: {
   groups: Group[];
   group: string;
-  onGroup: (id: string) => void;
+  /** Picks a group filter; `keepStatus` keeps the status line as it is. */
+  onGroup: (id: string, keepStatus?: boolean) => void;
   onGroups: (groups: Group[]) => void;
   onStatus: (text: string) => void;
 }) {
@@ -40,7 +41,7 @@ export function GroupBar(props: {
     try {
       await api.deleteGroup(g.id);
       props.onGroups(await api.groups());
-      props.onGroup("");
+      props.onGroup("", true);
       props.onStatus(`Group ${g.name} deleted; its contacts stay.`);
     } catch (err) {
       props.onStatus((err as Error).message);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Group } from "../../lib/contacts/model.ts";
 import { api, ApiError } from "./api.ts";
 import { Field } from "./field.tsx";
@@ -19,7 +19,9 @@ export function GroupRenameDialog(props: {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
 
-  useEffect(() => {
+  // Open and focus in the commit that renders the dialog (no frame where
+  // it exists but is closed and focus is still outside).
+  useLayoutEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     ref.current?.showModal();
     input.current?.select();

@@ -272,6 +272,7 @@ browserTest(
       await page.getByRole("button", { name: "VIP", exact: true }).click();
       await page.getByRole("button", { name: "Rename this group" }).click();
       const rename = page.getByRole("dialog", { name: "Rename the group VIP" });
+      await rename.waitFor();
       assertEquals(
         await page.evaluate(() => document.activeElement?.id),
         "group-rename-name",
