@@ -13,7 +13,7 @@ const args = new Map(Deno.args.map((a) => {
 const RUNS = Number(args.get("runs") ?? 3);
 const root = new URL("..", import.meta.url).pathname;
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ port: 0, hostname: "127.0.0.1" });
   const { port } = l.addr as Deno.NetAddr;
   l.close();
@@ -22,7 +22,7 @@ async function freePort(): Promise<number> {
 
 /** Milliseconds from spawn to the first 200 on /healthz. */
 async function timeToHealthy(cmd: string[], build: boolean): Promise<number> {
-  const port = await freePort();
+  const port = freePort();
   const dir = await Deno.makeTempDir({ prefix: "rt-bench-startup-" });
   const t0 = performance.now();
   if (build) {
