@@ -81,7 +81,7 @@ export interface Config {
   chatSendBurst: number;
   /** Chat: sustained sends per second per user (CHAT_SEND_PER_SECOND, default 10). */
   chatSendPerSecond: number;
-  /** Chat: bytes a socket may keep buffered before it counts as slow (CHAT_BUFFER_BYTES, default 1 MiB; 4× closes it at once). */
+  /** Chat: bytes a socket may keep buffered before it counts as slow (CHAT_BUFFER_BYTES, default 256 KiB; 4× closes it at once). */
   chatBufferBytes: number;
   /** Chat: a socket silent this long is closed with 4000 (CHAT_IDLE_TIMEOUT_MS, default 75 s; clients ping every 30 s). */
   chatIdleTimeoutMs: number;
@@ -198,7 +198,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     maxImportBytes: int(env, "MAX_IMPORT_BYTES", 20 * 1024 * 1024),
     chatSendBurst: int(env, "CHAT_SEND_BURST", 30),
     chatSendPerSecond: int(env, "CHAT_SEND_PER_SECOND", 10),
-    chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
+    chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 256 * 1024),
     chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
     fanout: fanoutSpec(env.FANOUT),
     workers: parseWorkers(env.WORKERS, navigator.hardwareConcurrency ?? 1),
