@@ -77,6 +77,11 @@ export function AuthForm(
         />
         {signup && <p class="hint">At least 8 characters.</p>}
         {fieldError("password")}
+        {!signup && (
+          <p class="hint">
+            <a href="/password/forgot">Forgot password?</a>
+          </p>
+        )}
         <button type="submit" class="primary">
           {signup ? "Sign up" : "Log in"}
         </button>

@@ -1,5 +1,6 @@
 import type { User } from "../lib/auth/users.ts";
 import { ThemeToggle } from "../islands/theme_toggle.tsx";
+import { Avatar } from "./avatar.tsx";
 
 /** Top navigation: app sections, the signed-in user, logout. */
 export function Nav({ user, path }: { user?: User; path: string }) {
@@ -22,6 +23,8 @@ export function Nav({ user, path }: { user?: User; path: string }) {
           {link("/chat", "Chat")}
           {link("/contacts", "Contacts")}
           {link("/campaigns", "Mail")}
+          {link("/people", "People")}
+          {user.role === "admin" && link("/admin", "Admin")}
         </nav>
       )}
       <div class="topbar-end">
@@ -30,7 +33,12 @@ export function Nav({ user, path }: { user?: User; path: string }) {
             <>
               <ThemeToggle />
               <a class="user" href="/settings" title="Settings">
-                {user.username}
+                <Avatar
+                  username={user.username}
+                  name={user.displayName || user.username}
+                  size={24}
+                />{" "}
+                {user.displayName || user.username}
               </a>
               <form method="post" action="/logout" class="inline">
                 <button type="submit" class="link">Log out</button>

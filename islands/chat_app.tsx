@@ -40,9 +40,24 @@ export interface ChatAppProps {
   messages?: Message[];
   /** The open room's latest seq when `messages` was read; omit for older pages. */
   latestSeq?: number;
+  /** Display names by username (the protocol's `author` stays the username). */
+  names?: Record<string, string>;
 }
 
 const onServer = typeof document === "undefined";
+
+/** Members to suggest in the DM and add-people dialogs (not me, not gone). */
+function suggestions(
+  names: Record<string, string> | undefined,
+  me: string,
+): Record<string, string> | undefined {
+  if (!names) return undefined;
+  return Object.fromEntries(
+    Object.entries(names).filter(([u, n]) =>
+      u !== me && n !== "deleted user" && !n.endsWith("(deactivated)")
+    ),
+  );
+}
 
 function loginNext(): string {
   return typeof location === "undefined" ? "/chat" : location.pathname;
@@ -320,6 +335,7 @@ export function ChatApp(props: ChatAppProps) {
                   <MessageList
                     messages={list}
                     me={state.me}
+                    names={props.names}
                     now={now}
                     timeZone={onServer ? "UTC" : undefined}
                     hasOlder={roomState?.hasOlder ?? false}
@@ -413,6 +429,7 @@ export function ChatApp(props: ChatAppProps) {
       {dialog === "dm" && (
         <NewDmDialog
           onStart={actions.startDm}
+          people={suggestions(props.names, props.me)}
           onClose={() => setDialog(null)}
         />
       )}
@@ -435,6 +452,7 @@ export function ChatApp(props: ChatAppProps) {
         <AddMemberDialog
           roomName={active.name}
           onAdd={actions.addMember}
+          people={suggestions(props.names, props.me)}
           onClose={() => setDialog(null)}
         />
       )}

@@ -9,8 +9,6 @@ import type { Config } from "./config.ts";
 import { EventBus } from "./events.ts";
 import { createFanout } from "./fanout/mod.ts";
 import { ForbiddenError, PayloadTooLargeError } from "./errors.ts";
-import { getUser } from "./auth/users.ts";
-import { getSession } from "./auth/sessions.ts";
 import { configuredProviders } from "./auth/oauth/providers.ts";
 import { buildClient, type ClientBuild, readBuild } from "./web/bundle.ts";
 import { loadManifest } from "./web/manifest.ts";
@@ -27,7 +25,7 @@ import {
   newNonce,
   setSecurityHeaders,
 } from "./web/security.ts";
-import { readSessionToken } from "./web/session_cookie.ts";
+import { resolveSession } from "./auth/session_cookie.ts";
 import { StaticFiles } from "./web/static_files.ts";
 import { startMailService } from "./mail/service.ts";
 import { startDigestSender } from "./mail/digest_sender.ts";
@@ -159,12 +157,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     ) {
       throw new ForbiddenError("Cross-site request refused.", "cross_site");
     }
-    const token = readSessionToken(req, config);
-    if (token) {
-      const session = await getSession(kv, token);
-      const user = session && await getUser(kv, session.userId);
-      if (session && user) Object.assign(c.get("state"), { session, user });
-    }
+    const signedIn = await resolveSession(kv, config, req);
+    if (signedIn) Object.assign(c.get("state"), signedIn);
     await next();
   });
   app.route("/", routed.routes);

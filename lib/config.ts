@@ -71,11 +71,17 @@ export interface Config {
   signupPolicy: SignupPolicy;
   /** Members (not only admins) may create invitations (MEMBERS_CAN_INVITE=1). */
   membersCanInvite: boolean;
+  /** Every new account joins `#general` (GENERAL_ROOM, default on; `0` turns it off). */
+  generalRoom: boolean;
+  /** Password reset requests per IP address per hour before 429 (RESETS_PER_IP_PER_HOUR). */
+  resetsPerIpPerHour: number;
+  /** Reset mails per account per hour; more requests send nothing (RESETS_PER_ACCOUNT_PER_HOUR). */
+  resetsPerAccountPerHour: number;
   /** Chat: sends a user may burst (CHAT_SEND_BURST, default 30). */
   chatSendBurst: number;
   /** Chat: sustained sends per second per user (CHAT_SEND_PER_SECOND, default 10). */
   chatSendPerSecond: number;
-  /** Chat: bytes a socket may keep buffered before it counts as slow (CHAT_BUFFER_BYTES, default 1 MiB; 4× closes it at once). */
+  /** Chat: bytes a socket may keep buffered before it counts as slow (CHAT_BUFFER_BYTES, default 256 KiB; 4× closes it at once). */
   chatBufferBytes: number;
   /** Chat: a socket silent this long is closed with 4000 (CHAT_IDLE_TIMEOUT_MS, default 75 s; clients ping every 30 s). */
   chatIdleTimeoutMs: number;
@@ -192,7 +198,7 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     maxImportBytes: int(env, "MAX_IMPORT_BYTES", 20 * 1024 * 1024),
     chatSendBurst: int(env, "CHAT_SEND_BURST", 30),
     chatSendPerSecond: int(env, "CHAT_SEND_PER_SECOND", 10),
-    chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 1024 * 1024),
+    chatBufferBytes: int(env, "CHAT_BUFFER_BYTES", 256 * 1024),
     chatIdleTimeoutMs: int(env, "CHAT_IDLE_TIMEOUT_MS", 75_000),
     fanout: fanoutSpec(env.FANOUT),
     workers: parseWorkers(env.WORKERS, navigator.hardwareConcurrency ?? 1),
@@ -213,6 +219,9 @@ export function loadConfig(env: Env = Deno.env.toObject()): Config {
     digestDelayMinutes: positive(env, "DIGEST_DELAY_MINUTES", 15),
     signupPolicy: signupPolicy(env.SIGNUP_POLICY),
     membersCanInvite: env.MEMBERS_CAN_INVITE === "1",
+    generalRoom: env.GENERAL_ROOM !== "0",
+    resetsPerIpPerHour: int(env, "RESETS_PER_IP_PER_HOUR", 20),
+    resetsPerAccountPerHour: int(env, "RESETS_PER_ACCOUNT_PER_HOUR", 3),
   };
 }
 

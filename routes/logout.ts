@@ -1,6 +1,6 @@
 import type { Handlers } from "../lib/web/types.ts";
 import { redirect } from "../lib/web/error_response.ts";
-import { endSession } from "../lib/web/session_cookie.ts";
+import { endSession } from "../lib/auth/session_cookie.ts";
 import { publishSessionEnded } from "../lib/events.ts";
 
 export const handler: Handlers = {

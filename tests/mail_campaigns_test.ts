@@ -68,7 +68,7 @@ Deno.test("mail: 30 personalised mails to a group arrive with the right addresse
       assertEquals(m.from, "no-reply@rt.test");
       assertEquals(m.parsed.from?.value[0], {
         address: "no-reply@rt.test",
-        name: w.user,
+        name: `${w.user} via RT Messenger`,
       });
       assertEquals((m.parsed.to as { value: unknown[] }).value[0], {
         address: email,

@@ -44,7 +44,14 @@ function FormBody(
   { submit, label, onClose, children, field }: {
     submit: (value: string, form: FormData) => Promise<void>;
     label: string;
-    field: { name: string; label: string; hint?: string; max?: number };
+    field: {
+      name: string;
+      label: string;
+      hint?: string;
+      max?: number;
+      /** Autocomplete choices: value → label (members by display name). */
+      options?: Record<string, string>;
+    };
     onClose: () => void;
     children?: ComponentChildren;
   },
@@ -77,10 +84,18 @@ function FormBody(
           required
           maxLength={field.max}
           autoComplete="off"
+          list={field.options ? "chat-dialog-options" : undefined}
           aria-invalid={error ? "true" : undefined}
           aria-describedby="chat-dialog-error"
         />
       </label>
+      {field.options && (
+        <datalist id="chat-dialog-options">
+          {Object.entries(field.options).map(([value, label]) => (
+            <option value={value} label={label}>{label}</option>
+          ))}
+        </datalist>
+      )}
       {field.hint && <p class="chat-help">{field.hint}</p>}
       {children}
       <p id="chat-dialog-error" class="is-error" role="alert">{error}</p>
@@ -131,16 +146,23 @@ export function NewRoomDialog(
 
 /** Start (or reopen) a direct message with a username. */
 export function NewDmDialog(
-  { onStart, onClose }: {
+  { onStart, onClose, people }: {
     onStart: (username: string) => Promise<void>;
     onClose: () => void;
+    /** Members to suggest: username → display name. */
+    people?: Record<string, string>;
   },
 ) {
   return (
     <Modal title="Start a direct message" onClose={onClose}>
       <FormBody
         label="Open"
-        field={{ name: "username", label: "Username", max: 32 }}
+        field={{
+          name: "username",
+          label: "Username",
+          max: 32,
+          options: people,
+        }}
         onClose={onClose}
         submit={(u) => onStart(u)}
       />
@@ -150,17 +172,24 @@ export function NewDmDialog(
 
 /** Add a member to the open room. */
 export function AddMemberDialog(
-  { roomName, onAdd, onClose }: {
+  { roomName, onAdd, onClose, people }: {
     roomName: string;
     onAdd: (username: string) => Promise<void>;
     onClose: () => void;
+    /** Members to suggest: username → display name. */
+    people?: Record<string, string>;
   },
 ) {
   return (
     <Modal title={`Add someone to ${roomName}`} onClose={onClose}>
       <FormBody
         label="Add"
-        field={{ name: "username", label: "Username", max: 32 }}
+        field={{
+          name: "username",
+          label: "Username",
+          max: 32,
+          options: people,
+        }}
         onClose={onClose}
         submit={(u) => onAdd(u)}
       />

@@ -27,6 +27,8 @@ export interface MessageListProps {
   /** The message being edited (controlled by the parent), or null. */
   editing?: string | null;
   setEditing?: (id: string | null) => void;
+  /** Display names by username ("deleted user" for deleted accounts). */
+  names?: Record<string, string>;
   /** Seq of the first unread message: a "New messages" divider goes above it. */
   unreadFrom?: number;
   /** Seq of a message to flash (opened from search or a notification). */
@@ -108,7 +110,9 @@ function Item(
       tabIndex={canChange ? -1 : undefined}
     >
       <div class={"chat-msg-meta" + (continued ? " sr-only" : "")}>
-        <span class="chat-author">{m.author}</span>{" "}
+        <span class="chat-author" data-username={m.author}>
+          {p.names?.[m.author] ?? m.author}
+        </span>{" "}
         <time
           dateTime={m.createdAt}
           title={fullDateTime(m.createdAt, p.timeZone)}

@@ -7,6 +7,7 @@
 import { randomToken } from "../ids.ts";
 import { domainOf, parseMailbox } from "../mail/headers.ts";
 import { mailService } from "../mail/service.ts";
+import { verifyUrl } from "./email_verification.ts";
 
 type Deps = Parameters<typeof mailService>[0];
 
@@ -52,6 +53,55 @@ export async function sendInviteMail(
       "",
       `The link works until ${input.expiresAt}.`,
       "If you did not expect this mail, you can ignore it.",
+    ].join("\n"),
+  });
+}
+
+/** Mails the verification link of a new address; false when sending failed. */
+export async function sendVerifyMail(
+  deps: Deps,
+  user: { username: string; email?: string },
+  token: string,
+): Promise<boolean> {
+  try {
+    await sendAccountMail(deps, {
+      owner: user.username,
+      to: user.email!,
+      subject: "Verify your email address for RT Messenger",
+      text: [
+        `Hello ${user.username},`,
+        "",
+        "Open this link and press the button to verify this address:",
+        verifyUrl(deps.config.appUrl, token),
+        "",
+        "The link works once, for 24 hours.",
+        "If you did not ask for this, you can ignore this mail.",
+      ].join("\n"),
+    });
+    return true;
+  } catch (err) {
+    console.error("verification mail failed", err);
+    return false;
+  }
+}
+
+/** Mails a password reset link. */
+export async function sendResetMail(
+  deps: Deps,
+  input: { owner: string; to: string; url: string },
+): Promise<void> {
+  await sendAccountMail(deps, {
+    owner: input.owner,
+    to: input.to,
+    subject: "Reset your RT Messenger password",
+    text: [
+      `Hello ${input.owner},`,
+      "",
+      "Someone (hopefully you) asked to reset your password. Set a new one here:",
+      input.url,
+      "",
+      "The link works once, for 30 minutes. Setting a new password signs out every session.",
+      "If you did not ask for this, you can ignore this mail.",
     ].join("\n"),
   });
 }

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import { BadRequestError } from "../errors.ts";
+import { BadRequestError, ForbiddenError } from "../errors.ts";
 import { type Limit, reserveOrThrow, windowSlot } from "../rate_limit.ts";
 import { loginSucceeded, reserveLoginAttempt } from "./login_throttle.ts";
 import {
@@ -13,9 +13,11 @@ import {
 } from "./passwords.ts";
 import { findUsableInvite, useInvite } from "./invites.ts";
 import { signupBlocked } from "./policy.ts";
+import { joinGeneral } from "../chat/general.ts";
 import {
   createUser,
   getUserByUsername,
+  isBlocked,
   type User,
   validatePassword,
   validateUsername,
@@ -51,7 +53,7 @@ export async function signUp(
     [windowSlot("signup_ip", ip, limit)],
     "Too many sign-ups from your network.",
   );
-  return await createUser(kv, {
+  const user = await createUser(kv, {
     username,
     passwordHash: await hashPassword(password),
     email: invite?.value.email,
@@ -67,6 +69,8 @@ export async function signUp(
   }).catch((err) => {
     throw err?.code === "invite_required" ? signupBlocked(config) : err;
   });
+  if (config.generalRoom) await joinGeneral(kv, user.username);
+  return user;
 }
 
 /**
@@ -104,5 +108,14 @@ export async function logIn(
     );
   }
   await loginSucceeded(kv, reservation);
+  if (isBlocked(user)) throw accountBlocked();
   return user;
+}
+
+/** The refusal for a deactivated (or deleted) account. */
+export function accountBlocked(): ForbiddenError {
+  return new ForbiddenError(
+    "This account has been deactivated. Ask an admin of your team.",
+    "account_deactivated",
+  );
 }

@@ -9,7 +9,7 @@ import { readForm } from "../web/body.ts";
 import { redirect } from "../web/error_response.ts";
 import { handleForm } from "../web/form_page.ts";
 import { safeReturnPath } from "../web/safe_path.ts";
-import { startSession } from "../web/session_cookie.ts";
+import { startSession } from "./session_cookie.ts";
 import type { Handlers } from "../web/types.ts";
 import { type ProviderChoice, providerChoices } from "./oauth/providers.ts";
 import type { User } from "./users.ts";
@@ -49,7 +49,13 @@ export function credentialsHandlers(
       const next = ctx.url.searchParams.get("next") ?? undefined;
       return await handleForm(ctx, async () => {
         const user = await authenticate(kv, config, form, ctx.remoteAddr);
-        const cookie = await startSession(kv, config, req, user.id);
+        const cookie = await startSession(
+          kv,
+          config,
+          req,
+          user.id,
+          ctx.remoteAddr,
+        );
         return redirect(safeReturnPath(next), 303, { "set-cookie": cookie });
       }, (failure) => ({
         ...failure,

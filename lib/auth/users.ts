@@ -31,8 +31,15 @@ export interface User {
   emailVerified?: boolean;
   /** Set while an admin has deactivated the account. */
   deactivatedAt?: string;
-  /** When the user last signed in (password, provider or reset). */
-  lastSignInAt?: string;
+  /** Set once the account was deleted (the record stays as a tombstone). */
+  deletedAt?: string;
+}
+
+/** True when the account may not be used (deactivated or deleted). */
+export function isBlocked(
+  user: Pick<User, "deactivatedAt" | "deletedAt">,
+): boolean {
+  return Boolean(user.deactivatedAt || user.deletedAt);
 }
 
 /** Adds checks and mutations of a caller to the atomic that creates a user. */

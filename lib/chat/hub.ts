@@ -243,6 +243,9 @@ export class ChatHub {
   async #subscribe(conn: Connection, room: string, after?: number) {
     const { kv } = this.#deps;
     await requireMember(kv, conn.user, room);
+    // Closed while the check ran: following now would leave a room entry
+    // and a bus topic that no socket will ever remove.
+    if (conn.closed) return;
     this.#unsubscribe(conn, room);
     if (conn.rooms.size >= this.#o.maxRoomsPerSocket) {
       throw new AppError(

@@ -5,9 +5,9 @@
 
 /** Tunables; defaults suit production, tests shrink them. */
 export interface HubOptions {
-  /** Buffered bytes a socket may keep for a while (default 1 MiB). */
+  /** Buffered bytes a socket may keep for a while (default 256 KiB). */
   softBufferBytes?: number;
-  /** Buffered bytes that close a socket at once (default 4 MiB). */
+  /** Buffered bytes that close a socket at once (default 1 MiB). */
   hardBufferBytes?: number;
   /** How long a socket may stay over the soft bound (default 10 s). */
   slowConsumerMs?: number;
@@ -35,8 +35,8 @@ export interface HubOptions {
 
 /** Defaults of {@link HubOptions}. */
 export const HUB_DEFAULTS: Required<HubOptions> = {
-  softBufferBytes: 1 << 20,
-  hardBufferBytes: 4 << 20,
+  softBufferBytes: 256 << 10,
+  hardBufferBytes: 1 << 20,
   slowConsumerMs: 10_000,
   idleTimeoutMs: 75_000,
   sweepMs: 1_000,

@@ -15,6 +15,7 @@ import {
   buildBatch,
   type BuiltBatch,
   firstProblem,
+  loadMatchIndex,
   type Overlay,
   within,
 } from "./import_batch.ts";
@@ -246,6 +247,10 @@ export async function importRows(
   // Pipelined: batch N+1 is read, merged and staged while batch N commits;
   // it then commits only if the book revision is still the one N wrote.
   let rev = await kv.get<number>(revKey(owner));
+  // The book's match keys, read once (and kept up to date with what this
+  // import commits) instead of looked up per batch; dropped when another
+  // write comes in between (batches then read them again).
+  let known = await loadMatchIndex(kv, owner);
   let inflight: Inflight | null = null;
   let i = 0;
   let shrink = 1;
@@ -263,11 +268,13 @@ export async function importRows(
     }
     if (res.ok) {
       rev = { key: rev.key, value: f.rev, versionstamp: res.versionstamp };
+      for (const [k, id] of f.overlay.keys) known?.set(k, id);
       add(report, f.report);
       await opts.onProgress?.({ done: f.end, total });
       return "ok";
     }
     // Another write to the book came in between: redo from fresh reads.
+    known = null;
     try {
       add(
         report,
@@ -292,7 +299,14 @@ export async function importRows(
     const batch = ready.slice(i, i + size);
     let built: BuiltBatch;
     try {
-      built = await buildBatch(kv, owner, batch, limits, inflight?.overlay);
+      built = await buildBatch(
+        kv,
+        owner,
+        batch,
+        limits,
+        inflight?.overlay,
+        known ?? undefined,
+      );
     } catch (err) {
       if (inflight && (await settle()) === "failed") break;
       if (err instanceof BatchTooBig && size > 1) {

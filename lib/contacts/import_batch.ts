@@ -10,6 +10,7 @@ import { getManyValues } from "./contacts.ts";
 import type { BatchReport, Ready } from "./import_types.ts";
 import {
   contactKey,
+  emailIndexKey,
   emailKey,
   nameDedupeKey,
   nameKeyKey,
@@ -84,11 +85,37 @@ export function firstProblem(err: unknown): string {
 /** Keys a row may match an existing contact by. */
 function matchKeys(owner: string, d: ContactData): Deno.KvKey[] {
   return d.emails.length
-    ? d.emails.map((e) => emailKey(owner, normalizeEmail(e.value)))
+    ? d.emails.map((e) => emailKey(owner, emailIndexKey(e.value)))
     : [nameKeyKey(owner, nameDedupeKey(d))];
 }
 
 const keyId = (k: Deno.KvKey) => `${k[0] as string}\u0000${k[2] as string}`;
+
+/** The book's match keys (email and name keys) in memory: key → id. */
+export type MatchIndex = Map<string, string>;
+
+/**
+ * Reads every match key of the book when it has at most `max` of them (so
+ * an import's batches need no lookups); null for bigger books.
+ */
+export async function loadMatchIndex(
+  kv: Deno.Kv,
+  owner: string,
+  max = 250_000,
+): Promise<MatchIndex | null> {
+  const out: MatchIndex = new Map();
+  for (const prefix of ["contact_email", "contact_namekey"]) {
+    for await (
+      const e of kv.list<string>({ prefix: [prefix, owner] }, {
+        batchSize: 1000,
+      })
+    ) {
+      if (out.size >= max) return null;
+      out.set(keyId(e.key), e.value);
+    }
+  }
+  return out;
+}
 
 /**
  * What a batch wrote, for the next batch to read while it commits: its
@@ -121,15 +148,19 @@ export async function buildBatch(
   batch: Ready[],
   limits: BatchLimits,
   prev?: Overlay,
+  known?: MatchIndex,
 ): Promise<BuiltBatch> {
   const r: BatchReport = { imported: 0, updated: 0, skipped: 0, errors: [] };
   const op = kv.atomic();
   const keys = batch.flatMap((row) => matchKeys(owner, row.data));
-  const hits = await getManyValues<string>(kv, keys);
+  const hits = known ? null : await getManyValues<string>(kv, keys);
   const idOf = new Map<string, string | null>();
   keys.forEach((k, j) => {
     const id = keyId(k);
-    idOf.set(id, prev?.keys.get(id) ?? hits[j].value);
+    idOf.set(
+      id,
+      prev?.keys.get(id) ?? (known ? known.get(id) : hits![j].value) ?? null,
+    );
   });
   const existingIds = [
     ...new Set([...idOf.values()].filter((x): x is string => !!x)),
@@ -199,7 +230,7 @@ export async function buildBatch(
       continue;
     }
     const clash = data.emails.map((e) =>
-      idOf.get(keyId(emailKey(owner, normalizeEmail(e.value))))
+      idOf.get(keyId(emailKey(owner, emailIndexKey(e.value))))
     )
       .find((other) => other && other !== id);
     if (clash) {

@@ -16,6 +16,22 @@
  */
 import { type Contact, normalizeEmail } from "./model.ts";
 
+const emailKeys = new Map<string, string>();
+
+/**
+ * `normalizeEmail`, remembered: an import computes the key of one address
+ * several times (validation, matching, index entries) and the IDNA step is
+ * the costly part. Bounded: forgets everything past 10,000 addresses.
+ */
+export function emailIndexKey(address: string): string {
+  let key = emailKeys.get(address);
+  if (key === undefined) {
+    if (emailKeys.size >= 10_000) emailKeys.clear();
+    emailKeys.set(address, key = normalizeEmail(address));
+  }
+  return key;
+}
+
 /** Longest token kept in the search index (longer ones are cut). */
 export const MAX_TOKEN = 40;
 /** Most search tokens per contact. */
@@ -109,7 +125,7 @@ export interface IndexEntry {
 export function contactEntries(owner: string, c: Contact): IndexEntry[] {
   const out: IndexEntry[] = [{ key: contactKey(owner, c.id), value: c }];
   for (const e of c.emails) {
-    out.push({ key: emailKey(owner, normalizeEmail(e.value)), value: c.id });
+    out.push({ key: emailKey(owner, emailIndexKey(e.value)), value: c.id });
   }
   if (!c.emails.length) {
     out.push({ key: nameKeyKey(owner, nameDedupeKey(c)), value: c.id });

@@ -148,7 +148,9 @@ export async function storeDraft(
   content: { subject: string; text: string; html?: string },
   recipients: RecipientInput[],
 ): Promise<Campaign> {
-  const fromName = (user.name || user.username).trim();
+  // `"Ann Lee via RT Messenger" <MAIL_FROM address>`: the app sends on the
+  // person's behalf; replies go to their verified address (Reply-To).
+  const fromName = `${(user.name || user.username).trim()} via RT Messenger`;
   const id = newId();
   const now = new Date().toISOString();
   const campaign: Campaign = {

@@ -13,39 +13,46 @@ import { BadRequestError } from "../../lib/errors.ts";
 import { readForm } from "../../lib/web/body.ts";
 import { redirect } from "../../lib/web/error_response.ts";
 import { handleForm } from "../../lib/web/form_page.ts";
+import { profileOf, updateProfile } from "../../lib/auth/profile.ts";
+import { sendVerifyMail } from "../../lib/auth/account_mail.ts";
+import { changePassword } from "../../lib/auth/password_change.ts";
+import {
+  endSessions,
+  listSessions,
+  type SessionView,
+} from "../../lib/auth/user_sessions.ts";
+import { deleteAccount } from "../../lib/auth/leave.ts";
+import { endSessionCookie } from "../../lib/auth/session_cookie.ts";
+import type { User } from "../../lib/auth/users.ts";
+import { ProfileSection } from "../../components/settings/profile_section.tsx";
+import { PasswordSection } from "../../components/settings/password_section.tsx";
+import { SessionsSection } from "../../components/settings/sessions_section.tsx";
+import { LeaveSection } from "../../components/settings/leave_section.tsx";
+import { linkErrorMessage } from "../../lib/auth/oauth/link_messages.ts";
 
 interface SettingsData {
-  username: string;
-  hasPassword: boolean;
+  user: ReturnType<typeof profileOf>;
   rows: { provider: ProviderChoice; linked?: LinkedIdentity }[];
+  sessions: SessionView[];
   notice?: string;
   error?: string;
+  fields?: Record<string, string>;
 }
 
-/** Messages for `?error=<code>&provider=<id>` after a linking flow. */
-function linkErrorMessage(code: string, label: string): string {
-  switch (code) {
-    case "identity_taken":
-      return `This ${label} account is already linked to another user.`;
-    case "provider_already_linked":
-      return `Another ${label} account is already linked. Unlink it first.`;
-    case "oauth_provider_denied":
-      return `Linking ${label} was cancelled.`;
-    case "oauth_state_missing":
-    case "oauth_state_expired":
-    case "oauth_state_mismatch":
-      return `That ${label} sign-in link was already used or has expired. Nothing was changed.`;
-    case "oauth_link_mismatch":
-      return "Linking was started by another session. Please try again.";
-    default:
-      return `Linking ${label} failed. Please try again.`;
-  }
-}
+const NOTICES: Record<string, string> = {
+  profile: "Your profile was saved.",
+  verify:
+    "Your profile was saved. We mailed a verification link to your new address.",
+  password: "Your password was changed. Every other session was signed out.",
+  sessions: "The session was logged out.",
+  others: "Every other session was logged out.",
+};
 
 async function load(
   kv: Deno.Kv,
   config: Parameters<typeof providerChoices>[0],
-  user: { id: string; username: string; passwordHash?: string },
+  user: User,
+  sessionId: string,
   url: URL,
 ): Promise<SettingsData> {
   const linked = await listIdentities(kv, user.id);
@@ -60,14 +67,14 @@ async function load(
   const unlinkedLabel = label(q.get("unlinked"));
   const errorLabel = label(q.get("provider"));
   return {
-    username: user.username,
-    hasPassword: Boolean(user.passwordHash),
+    user: profileOf(user),
     rows,
+    sessions: await listSessions(kv, user.id, sessionId),
     notice: linkedLabel
       ? `${linkedLabel} is now linked to your account.`
       : unlinkedLabel
       ? `${unlinkedLabel} is no longer linked.`
-      : undefined,
+      : NOTICES[q.get("saved") ?? ""],
     error: q.get("error") && errorLabel
       ? linkErrorMessage(q.get("error")!, errorLabel)
       : undefined,
@@ -77,31 +84,90 @@ async function load(
 export const handler: Handlers<SettingsData> = {
   async GET(_req, ctx) {
     const { kv, config } = ctx.deps;
-    return await ctx.render(await load(kv, config, ctx.state.user!, ctx.url));
+    return await ctx.render(
+      await load(kv, config, ctx.state.user!, ctx.state.session!.id, ctx.url),
+    );
   },
   async POST(req, ctx) {
-    const { kv, config } = ctx.deps;
+    const { kv, config, bus } = ctx.deps;
     const user = ctx.state.user!;
+    const session = ctx.state.session!;
     const form = await readForm(req, config.maxBodyBytes);
-    const page = await load(kv, config, user, new URL("/settings", ctx.url));
+    const page = await load(
+      kv,
+      config,
+      user,
+      session.id,
+      new URL("/settings", ctx.url),
+    );
     return await handleForm(ctx, async () => {
-      const provider = findProvider(config, String(form.provider ?? ""));
-      if (form.action !== "unlink" || !provider) {
-        throw new BadRequestError("Choose a provider to unlink.");
+      switch (form.action) {
+        case "profile": {
+          const input: Record<string, unknown> = {
+            displayName: form.displayName,
+          };
+          if ((form.email ?? "") !== (user.email ?? "")) {
+            input.email = form.email;
+          }
+          const r = await updateProfile(kv, user.id, input);
+          if (r.verifyToken) {
+            await sendVerifyMail(ctx.deps, r.user, r.verifyToken);
+          }
+          return redirect(
+            `/settings?saved=${r.verifyToken ? "verify" : "profile"}`,
+          );
+        }
+        case "password": {
+          const u = await changePassword(kv, user, {
+            currentPassword: form.currentPassword,
+            newPassword: form.newPassword,
+          });
+          await endSessions(kv, bus, u, "others", session.id);
+          return redirect("/settings?saved=password");
+        }
+        case "logout_session": {
+          await endSessions(kv, bus, user, { id: String(form.session ?? "") });
+          if (form.session === session.id) {
+            return redirect("/login", 303, {
+              "set-cookie": endSessionCookie(config),
+            });
+          }
+          return redirect("/settings?saved=sessions");
+        }
+        case "logout_others":
+          await endSessions(kv, bus, user, "others", session.id);
+          return redirect("/settings?saved=others");
+        case "delete":
+          await deleteAccount(kv, bus, user, session, {
+            password: form.password,
+          });
+          return redirect("/login", 303, {
+            "set-cookie": endSessionCookie(config),
+          });
+        case "unlink": {
+          const provider = findProvider(config, String(form.provider ?? ""));
+          if (!provider) {
+            throw new BadRequestError("Choose a provider to unlink.");
+          }
+          await unlinkIdentity(kv, user.id, provider.id, provider.label);
+          return redirect(`/settings?unlinked=${provider.id}`);
+        }
+        default:
+          throw new BadRequestError("Unknown settings action.");
       }
-      await unlinkIdentity(kv, user.id, provider.id, provider.label);
-      return redirect(`/settings?unlinked=${provider.id}`);
-    }, (f) => ({ ...page, error: f.error }));
+    }, (f) => ({ ...page, error: f.error, fields: f.fields }));
   },
 };
 
 export default function SettingsPage({ data }: PageProps<SettingsData>) {
+  const u = data.user;
   return (
     <section class="card settings">
       <link rel="stylesheet" href="/auth_oauth.css" />
+      <link rel="stylesheet" href="/accounts.css" />
       <h1>Settings</h1>
       <p>
-        Signed in as <strong>{data.username}</strong>. {data.hasPassword
+        Signed in as <strong>{u.username}</strong>. {u.hasPassword
           ? "You can sign in with your password."
           : "This account has no password."}
       </p>
@@ -109,6 +175,15 @@ export default function SettingsPage({ data }: PageProps<SettingsData>) {
         {data.notice && <p class="notice" role="status">{data.notice}</p>}
         {data.error && <p class="form-error" role="alert">{data.error}</p>}
       </div>
+      <ProfileSection
+        username={u.username}
+        displayName={u.displayName}
+        email={u.email}
+        emailVerified={u.emailVerified}
+        fields={data.fields}
+      />
+      <PasswordSection hasPassword={u.hasPassword} fields={data.fields} />
+      <SessionsSection sessions={data.sessions} />
       <h2>Sign-in providers</h2>
       {data.rows.length === 0
         ? (
@@ -162,6 +237,7 @@ export default function SettingsPage({ data }: PageProps<SettingsData>) {
             ))}
           </ul>
         )}
+      <LeaveSection hasPassword={u.hasPassword} fields={data.fields} />
     </section>
   );
 }

@@ -44,6 +44,9 @@ export async function startServer(
     LOGIN_FAILURES_PER_IP: "100000",
     // Tests sign up freely; invitation tests set SIGNUP_POLICY=invite.
     SIGNUP_POLICY: "open",
+    // No automatic #general room, so room lists hold only what a test made;
+    // the accounts tests set GENERAL_ROOM=1.
+    GENERAL_ROOM: "0",
     ROOM_CREATES_PER_HOUR: "100000",
     MEMBER_ADDS_PER_HOUR: "100000",
     ...options.env,

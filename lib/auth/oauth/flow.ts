@@ -15,25 +15,16 @@ import {
 } from "./errors.ts";
 import { consumeFlow, createFlow, FLOW_TTL_MS } from "./flow_state.ts";
 import { fetchGitHubIdentity } from "./github.ts";
+import type { ProviderIdentity } from "./identity.ts";
 import {
   authorizationServer,
   forgetAuthorizationServer,
   type Provider,
-  type ProviderId,
   requestOptions,
 } from "./providers.ts";
 import { safeReturnPath } from "../../web/safe_path.ts";
 
-/** Who the provider says signed in. */
-export interface ProviderIdentity {
-  provider: ProviderId;
-  /** Stable id at the provider (OIDC `sub`, GitHub numeric user id). */
-  subject: string;
-  /** `preferred_username` or GitHub login, if any. */
-  preferredUsername?: string;
-  email?: string;
-  name?: string;
-}
+export type { ProviderIdentity } from "./identity.ts";
 
 /** Result of {@link startAuthorization}. */
 export interface StartedAuthorization {

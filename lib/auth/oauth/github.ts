@@ -4,7 +4,7 @@
  * @module
  */
 import { IdentityInvalidError, ProviderUnavailableError } from "./errors.ts";
-import type { ProviderIdentity } from "./flow.ts";
+import type { ProviderIdentity } from "./identity.ts";
 import type { Provider } from "./providers.ts";
 
 interface GitHubUser {

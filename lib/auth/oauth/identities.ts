@@ -17,7 +17,7 @@ import {
   getUser,
   type User,
 } from "../users.ts";
-import type { ProviderIdentity } from "./flow.ts";
+import type { ProviderIdentity } from "./identity.ts";
 import type { ProviderId } from "./providers.ts";
 import { baseUsername, usernameCandidates } from "./username.ts";
 

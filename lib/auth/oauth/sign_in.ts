@@ -4,7 +4,9 @@
  * @module
  */
 import { NotFoundError } from "../../errors.ts";
-import { getUser, type User } from "../users.ts";
+import { getUser, isBlocked, type User } from "../users.ts";
+import { accountBlocked } from "../accounts.ts";
+import { joinGeneral } from "../../chat/general.ts";
 import { LinkMismatchError } from "./errors.ts";
 import type { CompletedAuthorization } from "./flow.ts";
 import {
@@ -36,14 +38,14 @@ export async function applyAuthorization(
   provider: Provider,
   completed: CompletedAuthorization,
   currentUserId: string | undefined,
-  policy: { firstOnly?: boolean } = {},
+  policy: { firstOnly?: boolean; generalRoom?: boolean } = {},
 ): Promise<OAuthOutcome> {
   if (completed.linkingUserId) {
     if (completed.linkingUserId !== currentUserId) {
       throw new LinkMismatchError();
     }
     const user = await getUser(kv, currentUserId);
-    if (!user) throw new NotFoundError();
+    if (!user || isBlocked(user)) throw new NotFoundError();
     const identity = await linkIdentity(
       kv,
       user.id,
@@ -58,5 +60,7 @@ export async function applyAuthorization(
     undefined,
     { firstOnly: policy.firstOnly },
   );
+  if (isBlocked(user)) throw accountBlocked();
+  if (created && policy.generalRoom) await joinGeneral(kv, user.username);
   return { kind: "signed_in", user, created, returnTo: completed.returnTo };
 }

@@ -5,6 +5,7 @@ import { isId, isSeq } from "../../../lib/chat/protocol.ts";
 import { getRoom, listMyRooms } from "../../../lib/chat/rooms.ts";
 import { listMessages, loadFirstScreen } from "../../../lib/chat/messages.ts";
 import { ForbiddenError, NotFoundError } from "../../../lib/errors.ts";
+import { nameMap } from "../../../lib/auth/directory.ts";
 import { ChatApp } from "../../../islands/chat_app.tsx";
 import {
   firstPageSize,
@@ -13,6 +14,7 @@ import {
 
 interface Data {
   me: string;
+  names: Record<string, string>;
   rooms: RoomSummary[];
   active: string;
   messages: Message[];
@@ -43,7 +45,14 @@ export const handler: Handlers<Data> = {
         await getRoom(kv, me, id);
         messages = await listMessages(kv, me, id, { before, limit: PAGE_SIZE });
       }
-      return ctx.render({ me, rooms, active: id, messages, latestSeq });
+      return ctx.render({
+        me,
+        rooms,
+        active: id,
+        messages,
+        latestSeq,
+        names: await nameMap(kv),
+      });
     } catch (err) {
       // Not a member (or no such room): the page does not exist for you.
       if (err instanceof NotFoundError || err instanceof ForbiddenError) {
@@ -62,6 +71,7 @@ export default function ChatRoom({ data }: PageProps<Data>) {
       <link rel="stylesheet" href="/chat_essentials.css" />
       <ChatApp
         me={data.me}
+        names={data.names}
         rooms={data.rooms}
         active={data.active}
         messages={data.messages}

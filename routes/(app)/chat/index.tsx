@@ -1,3 +1,4 @@
+import { nameMap } from "../../../lib/auth/directory.ts";
 import { withBadges } from "../../../lib/chat/room_badges.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
 import type { RoomSummary } from "../../../lib/chat/protocol.ts";
@@ -6,6 +7,7 @@ import { ChatApp } from "../../../islands/chat_app.tsx";
 
 interface Data {
   me: string;
+  names: Record<string, string>;
   rooms: RoomSummary[];
 }
 
@@ -17,7 +19,7 @@ export const handler: Handlers<Data> = {
       me,
       await listMyRooms(ctx.deps.kv, me),
     );
-    return ctx.render({ me, rooms });
+    return ctx.render({ me, rooms, names: await nameMap(ctx.deps.kv) });
   },
 };
 
@@ -27,7 +29,12 @@ export default function ChatIndex({ data }: PageProps<Data>) {
     <>
       <link rel="stylesheet" href="/chat.css" />
       <link rel="stylesheet" href="/chat_essentials.css" />
-      <ChatApp me={data.me} rooms={data.rooms} active={null} />
+      <ChatApp
+        me={data.me}
+        rooms={data.rooms}
+        active={null}
+        names={data.names}
+      />
     </>
   );
 }

@@ -19,7 +19,7 @@ import {
   clearFlowCookie,
   readFlowCookie,
 } from "../../../lib/web/oauth_cookie.ts";
-import { startSession } from "../../../lib/web/session_cookie.ts";
+import { startSession } from "../../../lib/auth/session_cookie.ts";
 
 /**
  * `GET /auth/<provider>/callback`: the provider sends the browser back here.
@@ -46,14 +46,17 @@ export const handler: Handlers<LoginPageData> = {
         provider,
         completed,
         ctx.state.user?.id,
-        { firstOnly: config.signupPolicy !== "open" },
+        {
+          firstOnly: config.signupPolicy !== "open",
+          generalRoom: config.generalRoom,
+        },
       );
       if (outcome.kind === "linked") {
         return redirect(`/settings?linked=${provider.id}`, 303, headers);
       }
       headers.append(
         "set-cookie",
-        await startSession(kv, config, req, outcome.user.id),
+        await startSession(kv, config, req, outcome.user.id, ctx.remoteAddr),
       );
       return redirect(outcome.returnTo, 303, headers);
     } catch (err) {

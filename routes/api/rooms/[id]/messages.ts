@@ -9,6 +9,7 @@ import {
 import { listAround } from "../../../../lib/chat/history_around.ts";
 import { BadRequestError } from "../../../../lib/errors.ts";
 import { json } from "../../../../lib/web/error_response.ts";
+import { withAuthors } from "../../../../lib/auth/directory.ts";
 import type { Handlers } from "../../../../lib/web/types.ts";
 
 export const handler: Handlers = {
@@ -40,7 +41,7 @@ export const handler: Handlers = {
         Number(around),
         query.limit ?? 50,
       );
-      return json({ messages });
+      return json(await withAuthors(ctx.deps.kv, messages));
     }
     const messages = await listMessages(
       ctx.deps.kv,
@@ -48,6 +49,6 @@ export const handler: Handlers = {
       ctx.params.id,
       query,
     );
-    return json({ messages });
+    return json(await withAuthors(ctx.deps.kv, messages));
   },
 };
