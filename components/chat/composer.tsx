@@ -56,13 +56,17 @@ export function Composer(p: ComposerProps) {
   const choose = (username: string) => {
     if (!popup) return;
     const next = applySuggestion(text, popup.start, caret, username);
+    // Put the text and caret into the box now, in this event: a caret set
+    // later (after a frame) would move it back under keys typed meanwhile.
+    const el = box.current;
+    if (el) {
+      el.value = next.text;
+      el.focus();
+      el.setSelectionRange(next.caret, next.caret);
+    }
     setText(next.text);
     setCaret(next.caret);
     setPick(0);
-    requestAnimationFrame(() => {
-      box.current?.focus();
-      box.current?.setSelectionRange(next.caret, next.caret);
-    });
   };
   const disabled = !p.interactive || !!p.disabledReason;
   const length = [...text.trim()].length;
