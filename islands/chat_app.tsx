@@ -1,5 +1,17 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import type { Message, RoomSummary } from "../lib/chat/protocol.ts";
+import type {
+  FileRef,
+  Message,
+  ReplyRef,
+  RoomSummary,
+} from "../lib/chat/protocol.ts";
+import * as chatApi from "../lib/chat/client/api.ts";
+import { ImageOverlay } from "../components/chat/attachments.tsx";
+import { quoteText } from "../components/chat/reply_quote.tsx";
+import {
+  MemberPanel,
+  RoomSettingsDialog,
+} from "../components/chat/room_panels.tsx";
 import {
   type ShownMessage,
   shownMessages,
@@ -95,6 +107,11 @@ export function ChatApp(props: ChatAppProps) {
   });
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [editing, setEditing] = useState<string | null>(null);
+  const [replying, setReplying] = useState<Message | null>(null);
+  const [image, setImage] = useState<FileRef | null>(null);
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const [showMembers, setShowMembers] = useState(false);
+  const [settings, setSettings] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const ess = useEssentials({
     state,
@@ -158,6 +175,27 @@ export function ChatApp(props: ChatAppProps) {
     return () => removeEventListener("keydown", onKey);
   }, []);
 
+  useEffect(() => setReplying(null), [state.active]);
+
+  /** Shows a reply's original, loading history back to it first. */
+  const jump = async (ref: ReplyRef) => {
+    const find = () =>
+      scroller.current?.querySelector<HTMLElement>(
+        `[data-id="${CSS.escape(ref.id)}"]`,
+      );
+    if (!find()) await actions.loadBackTo(ref.seq);
+    // Wait a frame for the loaded page to render.
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    const el = find();
+    if (!el) {
+      return actions.notice("The original message is no longer available.");
+    }
+    el.scrollIntoView({ block: "center" });
+    el.focus();
+    setHighlight(ref.id);
+    setTimeout(() => setHighlight((h) => (h === ref.id ? null : h)), 2500);
+  };
+
   const onScroll = () => {
     ess.onScroll();
     const el = scroller.current;
@@ -181,7 +219,7 @@ export function ChatApp(props: ChatAppProps) {
       data-connection={state.connection}
     >
       <RoomSidebar
-        rooms={state.rooms}
+        rooms={state.rooms.filter((r) => !r.archived)}
         active={state.active}
         presence={state.presence}
         presenceKnown={!hydrated || online}
@@ -288,6 +326,20 @@ export function ChatApp(props: ChatAppProps) {
                       : "offline"}
                   </span>
                 )}
+                {active.topic && (
+                  <p class="chat-topic" title={active.topic}>{active.topic}</p>
+                )}
+                {active.archived && <span class="chat-archived">archived</span>}
+                {active.visibility !== "direct" && (
+                  <button
+                    type="button"
+                    disabled={!hydrated}
+                    aria-pressed={showMembers}
+                    onClick={() => setShowMembers(!showMembers)}
+                  >
+                    Members
+                  </button>
+                )}
                 <button
                   type="button"
                   disabled={!hydrated}
@@ -311,6 +363,16 @@ export function ChatApp(props: ChatAppProps) {
                     onClick={() => setDialog("member")}
                   >
                     Add people
+                  </button>
+                )}
+                {active.visibility !== "direct" && (
+                  <button
+                    type="button"
+                    disabled={!hydrated}
+                    aria-haspopup="dialog"
+                    onClick={() => setSettings(true)}
+                  >
+                    Room settings
                   </button>
                 )}
                 {active.visibility !== "direct" && (
@@ -352,6 +414,15 @@ export function ChatApp(props: ChatAppProps) {
                     onDelete={actions.remove}
                     editing={editing}
                     setEditing={setEditing}
+                    onReact={hydrated && !active.archived
+                      ? actions.react
+                      : undefined}
+                    onReply={hydrated && !active.archived
+                      ? (m) => setReplying(m)
+                      : undefined}
+                    onJump={hydrated ? jump : undefined}
+                    onOpenImage={hydrated ? setImage : undefined}
+                    highlight={highlight}
                     unreadFrom={state.unreadFrom[active.id]}
                     flashSeq={state.flash?.room === active.id
                       ? state.flash.seq
@@ -372,15 +443,28 @@ export function ChatApp(props: ChatAppProps) {
                 roomName={active.visibility === "direct"
                   ? active.name
                   : "#" + active.name}
+                roomId={active.id}
                 interactive={hydrated}
+                readOnly={!!active.archived}
+                replying={replying
+                  ? { author: replying.author, text: quoteText(replying) }
+                  : null}
+                onCancelReply={() => setReplying(null)}
                 people={ess.people}
                 me={state.me}
                 disabledReason={state.connection === "signed-out"
                   ? "You were signed out (in this or another tab), so this tab cannot send. Log in again to continue."
                   : undefined}
-                onSend={(t) => {
-                  actions.sendText(t);
-                  ess.afterSend(t);
+                onSend={(text, files) => {
+                  actions.sendText(
+                    text,
+                    files,
+                    replying
+                      ? { id: replying.id, seq: replying.seq }
+                      : undefined,
+                  );
+                  ess.afterSend(text);
+                  setReplying(null);
                 }}
                 onTyping={actions.typing}
                 onEditLast={() => {
@@ -410,6 +494,31 @@ export function ChatApp(props: ChatAppProps) {
             </div>
           )}
       </section>
+      {showMembers && active && active.visibility !== "direct" && (
+        <MemberPanel
+          roomId={active.id}
+          load={chatApi.roomPeople}
+          presence={state.presence}
+          me={state.me}
+          onClose={() => setShowMembers(false)}
+        />
+      )}
+      {image && <ImageOverlay file={image} onClose={() => setImage(null)} />}
+      {settings && active && (
+        <RoomSettingsDialog
+          room={active}
+          onSave={async (patch) => {
+            await chatApi.patchRoom(active.id, patch);
+          }}
+          onMute={(muted) =>
+            actions.setNotify(active.id, muted ? "none" : "mentions")}
+          onBlock={async () => {
+            await chatApi.blockRoom(active.id);
+            actions.removeRoom(active.id);
+          }}
+          onClose={() => setSettings(false)}
+        />
+      )}
       <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">
         {state.announcement.text}
       </div>

@@ -262,3 +262,34 @@ Deno.test("sessions: the list shows created, last seen, user agent and IP; log o
     await gone.body?.cancel();
   });
 });
+
+Deno.test("passwords: a reset link stops working once the account is deactivated", async () => {
+  await withSmtp(async (s, smtp) => {
+    const admin = await new Client(s.url).signup();
+    const bob = await verifiedUser(s, smtp, "bob@example.test");
+    await new Client(s.url).fetch("/password/forgot", {
+      form: { login: bob.username! },
+    }).then((r) => r.body?.cancel());
+    await smtp.waitFor(2);
+    const path = linkIn(String(smtp.mails[1].parsed.text), "/password/reset/");
+    assertEquals((await new Client(s.url).fetch(path)).status, 200);
+    const off = await admin.json(`/api/admin/users/${bob.username}`, {
+      method: "PATCH",
+      json: { active: false },
+    });
+    assertEquals(off.status, 200);
+    const page = await new Client(s.url).fetch(path);
+    assertEquals(page.status, 410);
+    await page.body?.cancel();
+    const post = await new Client(s.url).fetch(path, {
+      form: { password: "taking it over" },
+    });
+    assertEquals(post.status, 410);
+    await post.body?.cancel();
+    const login = await new Client(s.url).login(
+      bob.username!,
+      "taking it over",
+    );
+    assertEquals(login.status, 400);
+  });
+});

@@ -21,10 +21,11 @@ Deno.test("fanout: FANOUT accepts broadcast, kv-watch and redis URLs and refuses
   }
 });
 
-Deno.test("fanout: kv-watch carries events between two buses on one KV, in order per topic, never back to the sender", async () => {
+Deno.test("fanout: kv-watch carries events between two buses on one KV, in order per topic, never back to the sender, never to another name", async () => {
   const kv = await Deno.openKv(":memory:");
   const one = new EventBus(new KvWatchFanout(kv, 20));
   const two = new EventBus(new KvWatchFanout(kv, 20));
+  const other = new EventBus(new KvWatchFanout(kv, 20, "another-app"));
   try {
     const got: BusEvent[] = [];
     const echo: BusEvent[] = [];
@@ -34,14 +35,20 @@ Deno.test("fanout: kv-watch carries events between two buses on one KV, in order
       if (got.length === 300) resolve();
     });
     one.subscribe("room:x", (e) => echo.push(e));
+    const stray: BusEvent[] = [];
+    other.subscribe("room:x", (e) => stray.push(e));
     await new Promise((r) => setTimeout(r, 50)); // both read the heads
     for (let i = 0; i < 300; i++) one.publish("room:x", { i });
     await promise;
     assert.deepEqual(got.map((e) => e.i), [...Array(300).keys()]);
     assert.equal(echo.length, 300); // local delivery only, once
+    // By now `two` has read all 300 from KV; `other` polls its own keys too.
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(stray.length, 0);
   } finally {
     await one.close();
     await two.close();
+    await other.close();
     kv.close();
   }
 });

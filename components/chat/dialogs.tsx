@@ -12,7 +12,7 @@ export type DialogKind =
   | null;
 
 /** A modal `<dialog>` (focus trap and Escape come from the browser). */
-function Modal(
+export function Modal(
   { title, onClose, children }: {
     title: string;
     onClose: () => void;

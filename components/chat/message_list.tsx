@@ -6,6 +6,10 @@ import {
   withDaySeparators,
 } from "../../lib/chat/client/format.ts";
 import { MessageText } from "./message_text.tsx";
+import type { FileRef, Message, ReplyRef } from "../../lib/chat/protocol.ts";
+import { EmojiPicker, ReactionBar } from "./reactions.tsx";
+import { ReplyQuote } from "./reply_quote.tsx";
+import { Attachments } from "./attachments.tsx";
 
 /** Props of {@link MessageList}. */
 export interface MessageListProps {
@@ -27,6 +31,16 @@ export interface MessageListProps {
   /** The message being edited (controlled by the parent), or null. */
   editing?: string | null;
   setEditing?: (id: string | null) => void;
+  /** Toggle my reaction (absent: read-only). */
+  onReact?: (id: string, emoji: string) => void;
+  /** Start a reply to `m` (absent: read-only). */
+  onReply?: (m: Message) => void;
+  /** Jump to a reply's original. */
+  onJump?: (ref: ReplyRef) => void;
+  /** Open an image full size. */
+  onOpenImage?: (f: FileRef) => void;
+  /** The message to highlight (after a jump). */
+  highlight?: string | null;
   /** Display names by username ("deleted user" for deleted accounts). */
   names?: Record<string, string>;
   /** Seq of the first unread message: a "New messages" divider goes above it. */
@@ -83,13 +97,16 @@ function EditForm(
 }
 
 function Item(
-  { m, continued, p }: {
+  { m, continued, p, original }: {
     m: ShownMessage;
     continued: boolean;
     p: MessageListProps;
+    original?: Message;
   },
 ) {
   const [confirming, setConfirming] = useState(false);
+  const [picking, setPicking] = useState(false);
+  const canRespond = !m.status && !m.deleted;
   const mine = m.author === p.me;
   const canChange = mine && !m.status && !m.deleted && !!p.onEdit;
   const editing = p.editing === m.id;
@@ -98,6 +115,7 @@ function Item(
   if (mine) cls.push("is-mine");
   if (m.status) cls.push("is-" + m.status);
   if (m.deleted) cls.push("is-deleted");
+  if (p.highlight === m.id) cls.push("is-highlight");
   if (!mine && !m.deleted && (m.mentionsRoom || m.mentions?.includes(p.me))) {
     cls.push("is-mention");
   }
@@ -107,7 +125,20 @@ function Item(
       class={cls.join(" ")}
       data-seq={m.seq}
       data-id={m.id}
-      tabIndex={canChange ? -1 : undefined}
+      tabIndex={canRespond ? -1 : undefined}
+      aria-keyshortcuts={canRespond && p.onReply ? "Alt+R" : undefined}
+      onKeyDown={(e) => {
+        // Alt+R on a focused message (or a control inside it): reply.
+        if (
+          e.altKey && !e.ctrlKey && !e.metaKey &&
+          (e.key === "r" || e.key === "R" || e.code === "KeyR") &&
+          canRespond && p.onReply
+        ) {
+          e.preventDefault();
+          e.stopPropagation();
+          p.onReply(m);
+        }
+      }}
     >
       <div class={"chat-msg-meta" + (continued ? " sr-only" : "")}>
         <span class="chat-author" data-username={m.author}>
@@ -120,6 +151,9 @@ function Item(
           {timeOfDay(m.createdAt, p.timeZone)}
         </time>
       </div>
+      {m.replyTo && (
+        <ReplyQuote reply={m.replyTo} original={original} onJump={p.onJump} />
+      )}
       {editing && p.onEdit
         ? (
           <EditForm
@@ -146,6 +180,18 @@ function Item(
             )}
           </div>
         )}
+      {!m.deleted && m.files?.length
+        ? <Attachments files={m.files} onOpenImage={p.onOpenImage} />
+        : null}
+      {!m.deleted && (
+        <ReactionBar
+          reactions={m.reactions ?? []}
+          me={p.me}
+          onToggle={p.onReact && canRespond
+            ? (e) => p.onReact!(m.id, e)
+            : undefined}
+        />
+      )}
       {m.status === "pending" && (
         <div class="chat-msg-status" aria-live="off">Sending…</div>
       )}
@@ -166,6 +212,36 @@ function Item(
           >
             Discard
           </button>
+        </div>
+      )}
+      {canRespond && !editing && (p.onReact || p.onReply) && (
+        <div class="chat-msg-actions chat-msg-respond">
+          {p.onReply && (
+            <button
+              type="button"
+              onClick={() => p.onReply!(m)}
+              aria-label={`Reply to ${m.author} (Alt+R)`}
+              title="Reply (Alt+R)"
+            >
+              Reply
+            </button>
+          )} {p.onReact && (
+            <button
+              type="button"
+              aria-expanded={picking}
+              aria-label={`Add a reaction to the message from ${m.author}`}
+              title="Add a reaction"
+              onClick={() => setPicking(!picking)}
+            >
+              React
+            </button>
+          )}
+          {picking && p.onReact && (
+            <EmojiPicker
+              onPick={(e) => p.onReact!(m.id, e)}
+              onClose={() => setPicking(false)}
+            />
+          )}
         </div>
       )}
       {canChange && !editing && (
@@ -215,6 +291,10 @@ function Item(
 /** The message pane's list: day separators, author runs, marks and states. */
 export function MessageList(p: MessageListProps) {
   const rows = withDaySeparators(p.messages, new Date(p.now), p.timeZone);
+  // Originals of replies, when loaded.
+  const byId = new Map<string, Message>(
+    p.messages.some((m) => m.replyTo) ? p.messages.map((m) => [m.id, m]) : [],
+  );
   const dividerAt = p.unreadFrom === undefined
     ? undefined
     : p.messages.find((m) => m.seq >= p.unreadFrom! && m.author !== p.me)?.id;
@@ -269,6 +349,9 @@ export function MessageList(p: MessageListProps) {
                 m={r.message}
                 continued={r.continued}
                 p={p}
+                original={r.message.replyTo
+                  ? byId.get(r.message.replyTo.id)
+                  : undefined}
               />
             )
         )}

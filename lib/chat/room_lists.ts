@@ -4,9 +4,11 @@
  * @module
  */
 import { commitWithRetry } from "../kv.ts";
+import { BadRequestError } from "../errors.ts";
 import type { RoomSummary } from "./protocol.ts";
 import {
   getManyChunked,
+  memberKey,
   membersPrefix,
   publicRoomsPrefix,
   readKey,
@@ -34,25 +36,88 @@ export async function listMemberNames(
   return out;
 }
 
-/** Ids of the rooms `user` belongs to. */
+/** Ids of all the rooms `user` belongs to (memberships are rate-limited). */
 export async function listMyRoomIds(
   kv: Deno.Kv,
   user: string,
 ): Promise<string[]> {
   const out: string[] = [];
-  const iter = kv.list({ prefix: userRoomsPrefix(user) }, {
-    limit: MAX_ROOM_LIST,
-  });
-  for await (const e of iter) out.push(e.key[2] as string);
+  for await (const e of kv.list({ prefix: userRoomsPrefix(user) })) {
+    out.push(e.key[2] as string);
+  }
   return out;
 }
 
-/** The rooms `user` belongs to, with unread counts (latest seq − read marker). */
-export async function listMyRooms(
+/** A page request: `cursor` from the previous page, `limit` ≤ 500. */
+export interface PageQuery {
+  cursor?: string;
+  limit?: number;
+}
+
+/** A page of rooms; `cursor` is "" when there is no more. */
+export interface RoomPage {
+  rooms: RoomSummary[];
+  cursor: string;
+}
+
+/** Checks `?cursor=&limit=` of a room list (400 on bad values). */
+export function parsePageQuery(
+  cursor: string | null,
+  limit: string | null,
+): PageQuery {
+  const q: PageQuery = {};
+  if (cursor) {
+    if (!/^[A-Za-z0-9_=+/-]{1,512}$/.test(cursor)) {
+      throw new BadRequestError("cursor is not valid.", "invalid_cursor");
+    }
+    q.cursor = cursor;
+  }
+  if (limit !== null) {
+    if (!/^\d{1,4}$/.test(limit) || +limit < 1 || +limit > MAX_ROOM_LIST) {
+      throw new BadRequestError(
+        `limit must be 1 to ${MAX_ROOM_LIST}.`,
+        "invalid_query",
+      );
+    }
+    q.limit = +limit;
+  }
+  return q;
+}
+
+async function listPage<T>(
+  kv: Deno.Kv,
+  prefix: Deno.KvKey,
+  q: PageQuery,
+): Promise<{ entries: Deno.KvEntry<T>[]; cursor: string }> {
+  const limit = q.limit ?? MAX_ROOM_LIST;
+  const entries: Deno.KvEntry<T>[] = [];
+  try {
+    const iter = kv.list<T>({ prefix }, { limit, cursor: q.cursor });
+    for await (const e of iter) entries.push(e);
+    return {
+      entries,
+      cursor: entries.length < limit ? "" : iter.cursor,
+    };
+  } catch (err) {
+    if (q.cursor && !(err instanceof BadRequestError)) {
+      throw new BadRequestError("cursor is not valid.", "invalid_cursor");
+    }
+    throw err;
+  }
+}
+
+/**
+ * One page of the rooms `user` belongs to, with unread counts (latest seq −
+ * read marker). Archived rooms are left out unless `archived` is true.
+ */
+export async function pageMyRooms(
   kv: Deno.Kv,
   user: string,
-): Promise<RoomSummary[]> {
-  const ids = await listMyRoomIds(kv, user);
+  q: PageQuery = {},
+  archived = false,
+): Promise<RoomPage> {
+  const page = await listPage(kv, userRoomsPrefix(user), q);
+  const ids = page.entries.map((e) => e.key[2] as string);
   const [rooms, seqs, reads] = await Promise.all([
     getManyChunked<StoredRoom>(kv, ids.map(roomKey)),
     getManyChunked<number>(kv, ids.map(seqKey)),
@@ -60,34 +125,62 @@ export async function listMyRooms(
   ]);
   const out: RoomSummary[] = [];
   rooms.forEach((r, i) => {
-    if (!r.value) return;
+    if (!r.value || !!r.value.archived !== archived) return;
     const unread = Math.max(0, (seqs[i].value ?? 0) - (reads[i].value ?? 0));
     out.push({ ...viewRoom(r.value, user), unread });
   });
-  return out;
+  return { rooms: out, cursor: page.cursor };
 }
 
-/** Public rooms `user` has not joined yet (unread is 0). */
-export async function listJoinableRooms(
+/** All the (not archived) rooms `user` belongs to, every page. */
+export async function listMyRooms(
   kv: Deno.Kv,
   user: string,
 ): Promise<RoomSummary[]> {
-  const mine = new Set(await listMyRoomIds(kv, user));
   const out: RoomSummary[] = [];
-  const iter = kv.list<{ id: string; name: string }>(
-    { prefix: publicRoomsPrefix },
-    { limit: MAX_ROOM_LIST },
+  let cursor = "";
+  do {
+    const page = await pageMyRooms(kv, user, { cursor });
+    out.push(...page.rooms);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+/** One page of the public rooms `user` has not joined (unread is 0). */
+export async function pageJoinableRooms(
+  kv: Deno.Kv,
+  user: string,
+  q: PageQuery = {},
+): Promise<RoomPage> {
+  const page = await listPage<{ id: string; name: string }>(
+    kv,
+    publicRoomsPrefix,
+    q,
   );
-  for await (const e of iter) {
-    if (mine.has(e.value.id)) continue;
-    out.push({
+  const member = await getManyChunked(
+    kv,
+    page.entries.map((e) => memberKey(e.value.id, user)),
+  );
+  const rooms: RoomSummary[] = [];
+  page.entries.forEach((e, i) => {
+    if (member[i].versionstamp !== null) return;
+    rooms.push({
       id: e.value.id,
       name: e.value.name,
       visibility: "public",
       unread: 0,
     });
-  }
-  return out;
+  });
+  return { rooms, cursor: page.cursor };
+}
+
+/** The first page of joinable public rooms. */
+export async function listJoinableRooms(
+  kv: Deno.Kv,
+  user: string,
+): Promise<RoomSummary[]> {
+  return (await pageJoinableRooms(kv, user)).rooms;
 }
 
 /** The latest seq of a room (0 when empty). No access check. */

@@ -9,7 +9,7 @@ import { ChatHub } from "./hub.ts";
 import { healOnResync } from "./resync.ts";
 import { messageIndexHook } from "./message_indexes.ts";
 import type { UserExists } from "./rooms.ts";
-import { getUserByUsername } from "../auth/users.ts";
+import { getUserByUsername, roleOf } from "../auth/users.ts";
 
 /** What chat routes use. */
 export interface ChatService {
@@ -17,6 +17,8 @@ export interface ChatService {
   hub: ChatHub;
   /** Whether a username belongs to an account (for DMs and adding members). */
   userExists: UserExists;
+  /** Whether a username is an app admin (manages every room). */
+  isAdmin: (username: string) => Promise<boolean>;
 }
 
 const services = new WeakMap<AppDeps, ChatService>();
@@ -42,6 +44,10 @@ export function chatFor(deps: AppDeps): ChatService {
     writer,
     hub,
     userExists: async (name) => (await getUserByUsername(kv, name)) !== null,
+    isAdmin: async (name) => {
+      const u = await getUserByUsername(kv, name);
+      return u !== null && roleOf(u) === "admin";
+    },
   };
   services.set(deps, svc);
   deps.onClose(async () => {

@@ -1,8 +1,9 @@
 /**
  * `FANOUT=kv-watch`: the doorbell through KV itself. Events go to one of
  * {@link SHARDS} shards by topic; each shard has a head key
- * `["fanout","head",shard]` holding its last sequence number and short-lived
- * event entries `["fanout","ev",shard,seq]` (expire after a minute).
+ * `["fanout",name,"head",shard]` holding its last sequence number and
+ * short-lived event entries `["fanout",name,"ev",shard,seq]` (expire after a
+ * minute); `name` (default `rt-messenger`) keeps apps sharing one KV apart.
  * Publishing appends a batch with one atomic (one check: the head). Readers
  * watch the heads with `kv.watch` (works in-process, with KV Connect/denokv
  * and on Deploy) and also poll them with `getMany` every `pollMs`, because a
@@ -27,14 +28,6 @@ const MAX_BATCH_BYTES = 512 * 1024;
 /** An event larger than this is not sent (KV values are ≤ 64 KiB); the log heals it. */
 const MAX_EVENT_BYTES = 60 * 1024;
 
-const headKey = (shard: number): Deno.KvKey => ["fanout", "head", shard];
-const evKey = (shard: number, seq: number): Deno.KvKey => [
-  "fanout",
-  "ev",
-  shard,
-  seq,
-];
-
 /** The shard of a topic (stable across processes). */
 export function shardOf(topic: string): number {
   let h = 2166136261;
@@ -57,7 +50,19 @@ export class KvWatchFanout implements Fanout {
   #stream?: ReadableStream<Deno.KvEntryMaybe<unknown>[]>;
   #closed = false;
 
-  constructor(readonly kv: Deno.Kv, readonly pollMs = 100) {}
+  constructor(
+    readonly kv: Deno.Kv,
+    readonly pollMs = 100,
+    readonly name = "rt-messenger",
+  ) {}
+
+  #headKey(shard: number): Deno.KvKey {
+    return ["fanout", this.name, "head", shard];
+  }
+
+  #evKey(shard: number, seq: number): Deno.KvKey {
+    return ["fanout", this.name, "ev", shard, seq];
+  }
 
   /** Reads the heads, then watches and polls them. */
   start(receiver: FanoutReceiver): void {
@@ -120,15 +125,15 @@ export class KvWatchFanout implements Fanout {
     try {
       for (let tries = 0; tries < 50; tries++) {
         const head = await retryLocked(() =>
-          this.kv.get<number>(headKey(shard))
+          this.kv.get<number>(this.#headKey(shard))
         );
         const seq = head.value ?? 0;
         const op = this.kv.atomic().check(head).set(
-          headKey(shard),
+          this.#headKey(shard),
           seq + wires.length,
         );
         wires.forEach((w, i) =>
-          op.set(evKey(shard, seq + 1 + i), w, { expireIn: EVENT_TTL_MS })
+          op.set(this.#evKey(shard, seq + 1 + i), w, { expireIn: EVENT_TTL_MS })
         );
         if ((await retryLocked(() => op.commit())).ok) return;
       }
@@ -140,7 +145,7 @@ export class KvWatchFanout implements Fanout {
   #watch(): void {
     try {
       this.#stream = this.kv.watch(
-        Array.from({ length: SHARDS }, (_, s) => headKey(s)),
+        Array.from({ length: SHARDS }, (_, s) => this.#headKey(s)),
       );
     } catch {
       return; // no watch here: polling alone
@@ -164,7 +169,7 @@ export class KvWatchFanout implements Fanout {
 
   async #readNow(): Promise<void> {
     const heads = await this.kv.getMany<number[]>(
-      Array.from({ length: SHARDS }, (_, s) => headKey(s)),
+      Array.from({ length: SHARDS }, (_, s) => this.#headKey(s)),
     );
     if (this.#log.up()) this.#receiver?.resync();
     for (let s = 0; s < SHARDS; s++) {
@@ -173,8 +178,8 @@ export class KvWatchFanout implements Fanout {
       this.#last[s] = head;
       if (last < 0 || head <= last) continue; // first read: start from now
       const iter = this.kv.list<string>({
-        start: evKey(s, last + 1),
-        end: evKey(s, head + 1),
+        start: this.#evKey(s, last + 1),
+        end: this.#evKey(s, head + 1),
       });
       for await (const e of iter) {
         if (this.#closed) return;

@@ -22,7 +22,7 @@ export async function createFanout(
   kv: Deno.Kv,
 ): Promise<Fanout> {
   if (spec === "broadcast") return new BroadcastFanout(name);
-  if (spec === "kv-watch") return new KvWatchFanout(kv);
+  if (spec === "kv-watch") return new KvWatchFanout(kv, 100, name);
   if (!isFanoutSpec(spec)) {
     throw new Error(
       `FANOUT must be broadcast, kv-watch or a redis:// URL, got "${spec}"`,

@@ -108,6 +108,13 @@ browserTest(
       await hide(b.page, true);
       // Ann types "@bo", picks Bob with the keyboard, sends.
       const box = a.page.locator("#chat-input");
+      // A busy page paints late: a caret placed "after the next frame" would
+      // land back under the keys typed meanwhile.
+      await a.page.evaluate(() => {
+        const raf = globalThis.requestAnimationFrame.bind(globalThis);
+        globalThis.requestAnimationFrame = (cb) =>
+          raf((t) => setTimeout(() => cb(t), 300));
+      });
       await box.pressSequentially(`hi @${bob.username!.slice(0, 5)}`);
       const option = a.page.getByRole("option", {
         name: new RegExp(`@${bob.username}`),
@@ -116,7 +123,7 @@ browserTest(
       assertEquals(await option.getAttribute("aria-selected"), "true");
       await box.press("Tab");
       assertEquals(await box.inputValue(), `hi @${bob.username} `);
-      await box.pressSequentially("can you review?");
+      await box.pressSequentially("can you review?", { delay: 50 });
       await box.press("Escape");
       await box.press("Enter");
 

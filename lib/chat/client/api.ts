@@ -75,10 +75,54 @@ export async function signedIn(): Promise<boolean> {
 
 /** My rooms with unread counts, or joinable public rooms with `publicOnly`. */
 export async function listRooms(publicOnly = false): Promise<RoomSummary[]> {
-  const r = await call<{ rooms: RoomSummary[] }>(
-    publicOnly ? "/api/rooms?public=1" : "/api/rooms",
+  // Every page (the server answers at most 500 rooms and a cursor).
+  const out: RoomSummary[] = [];
+  let cursor = "";
+  for (let i = 0; i < 100; i++) {
+    const q = new URLSearchParams();
+    if (publicOnly) q.set("public", "1");
+    if (cursor) q.set("cursor", cursor);
+    const qs = q.toString();
+    const r = await call<{ rooms: RoomSummary[]; cursor?: string }>(
+      "/api/rooms" + (qs ? "?" + qs : ""),
+    );
+    out.push(...r.rooms);
+    cursor = r.cursor ?? "";
+    if (!cursor) break;
+  }
+  return out;
+}
+
+/** Changes a room's name, topic or archived state (creator or admin). */
+export function patchRoom(
+  id: string,
+  patch: { name?: string; topic?: string; archived?: boolean },
+): Promise<RoomInfo> {
+  return call(`/api/rooms/${encodeURIComponent(id)}`, {
+    method: "PATCH",
+    body: patch,
+  });
+}
+
+/** One row of the member panel. */
+export interface Person {
+  username: string;
+  role: "creator" | "member";
+  online: boolean;
+  displayName?: string;
+}
+
+/** The members of a room with role and presence. */
+export async function roomPeople(id: string): Promise<Person[]> {
+  const r = await call<{ people: Person[] }>(
+    `/api/rooms/${encodeURIComponent(id)}/members`,
   );
-  return r.rooms;
+  return r.people;
+}
+
+/** Leaves a room and refuses being added back. */
+export async function blockRoom(id: string): Promise<void> {
+  await call(`/api/rooms/${encodeURIComponent(id)}/block`, { method: "POST" });
 }
 
 /** Creates a room. */

@@ -123,6 +123,8 @@ export function reduce(s: ChatState, a: Action): ChatState {
         createdAt: new Date(a.now).toISOString(),
         status: "pending",
       };
+      if (a.replyTo) p.replyTo = a.replyTo;
+      if (a.files?.length) p.files = a.files;
       return withRoom(s, a.room, { ...r, pending: [...r.pending, p] });
     }
     case "resent":

@@ -5,6 +5,7 @@
  */
 import type { Message, ServerFrame } from "../protocol.ts";
 import { insertBySeq, mergeBySeq } from "./merge.ts";
+import { applyRichFrame } from "./state_rich.ts";
 import {
   type Action,
   ANNOUNCE_BURST_MS,
@@ -233,6 +234,8 @@ export function applyFrame(
         createdAt: p.createdAt,
         cid: f.cid,
       };
+      if (p.replyTo) m.replyTo = p.replyTo;
+      if (p.files?.length) m.files = p.files;
       return withRoom(s, f.room, {
         ...r,
         messages: insertBySeq(r.messages, m),
@@ -262,6 +265,6 @@ export function applyFrame(
       return { ...s, notice: f.message };
     }
     default:
-      return s;
+      return applyRichFrame(s, f) ?? s;
   }
 }

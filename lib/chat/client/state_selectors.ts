@@ -25,6 +25,8 @@ export function shownMessages(s: ChatState, roomId: string): ShownMessage[] {
     cid: p.cid,
     status: p.status,
     error: p.error,
+    ...(p.replyTo ? { replyTo: p.replyTo } : {}),
+    ...(p.files?.length ? { files: p.files } : {}),
   }));
   return [...r.messages, ...pending];
 }

@@ -3,8 +3,10 @@
  * @module
  */
 import type {
+  FileRef,
   Message,
   NotifyLevel,
+  ReplyRef,
   RoomSummary,
   ServerFrame,
 } from "../protocol.ts";
@@ -20,6 +22,9 @@ export interface PendingMessage {
   createdAt: string;
   status: "pending" | "failed";
   error?: string;
+  replyTo?: ReplyRef;
+  /** Uploaded files sent with it. */
+  files?: FileRef[];
 }
 
 /** One room's client-side view. */
@@ -83,7 +88,15 @@ export type Action =
     limit: number;
   }
   | { type: "frame"; frame: ServerFrame; now: number }
-  | { type: "send"; room: string; cid: string; text: string; now: number }
+  | {
+    type: "send";
+    room: string;
+    cid: string;
+    text: string;
+    now: number;
+    replyTo?: ReplyRef;
+    files?: FileRef[];
+  }
   | { type: "resent"; cids: string[]; now: number }
   | { type: "retry"; cid: string; now: number }
   | { type: "discard"; cid: string }

@@ -15,9 +15,12 @@ import {
 import {
   type ClientFrame,
   CloseCode,
+  type FileRef,
   type Message,
   type NotifyLevel,
+  type ReplyRef,
   type RoomSummary,
+  type SendFrame,
   type ServerFrame,
 } from "../protocol.ts";
 import * as apiE from "./api_essentials.ts";
@@ -52,6 +55,22 @@ export interface ChatInit {
 function wsUrl(): string {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   return `${proto}//${location.host}/api/ws`;
+}
+
+/** The send frame for a message (text, and replyTo/files when present). */
+function sendFrame(
+  p: {
+    room: string;
+    text: string;
+    cid: string;
+    replyTo?: ReplyRef;
+    files?: FileRef[];
+  },
+): SendFrame {
+  const f: SendFrame = { type: "send", room: p.room, text: p.text, cid: p.cid };
+  if (p.replyTo) f.replyTo = p.replyTo;
+  if (p.files?.length) f.files = p.files.map((x) => x.id);
+  return f;
 }
 
 function newCid(): string {
@@ -130,9 +149,7 @@ export function useChat(init: ChatInit) {
         const s = ref.current;
         for (const f of subscriptions(s)) c.send(f);
         const unsent = unsentMessages(s);
-        for (const p of unsent) {
-          c.send({ type: "send", room: p.room, text: p.text, cid: p.cid });
-        }
+        for (const p of unsent) c.send(sendFrame(p));
         if (unsent.length) {
           dispatch({
             type: "resent",
@@ -253,20 +270,31 @@ export function useChat(init: ChatInit) {
     }
   }, [loadingOlder]);
 
-  const sendText = useCallback((text: string) => {
-    const room = ref.current.active;
-    if (!room) return;
-    const cid = newCid();
-    dispatch({ type: "send", room, cid, text, now: Date.now() });
-    send({ type: "send", room, text, cid });
-  }, []);
+  const sendText = useCallback(
+    (text: string, files: FileRef[] = [], replyTo?: ReplyRef) => {
+      const room = ref.current.active;
+      if (!room) return;
+      const cid = newCid();
+      dispatch({
+        type: "send",
+        room,
+        cid,
+        text,
+        now: Date.now(),
+        replyTo,
+        files,
+      });
+      send(sendFrame({ room, text, cid, replyTo, files }));
+    },
+    [],
+  );
 
   const retry = useCallback((cid: string) => {
     for (const r of Object.values(ref.current.byRoom)) {
       const p = r.pending.find((x) => x.cid === cid);
       if (!p) continue;
       dispatch({ type: "retry", cid, now: Date.now() });
-      send({ type: "send", room: p.room, text: p.text, cid });
+      send(sendFrame(p));
     }
   }, []);
 
@@ -358,8 +386,48 @@ export function useChat(init: ChatInit) {
         });
       }
     },
+    react: (id: string, emoji: string) => {
+      const room = ref.current.active;
+      if (room && !send({ type: "react", room, id, emoji })) {
+        dispatch({ type: "notice", text: "Not connected: try again." });
+      }
+    },
+    /** Loads history back to `seq` (contiguously); true when it is loaded. */
+    loadBackTo: async (seq: number) => {
+      const id = ref.current.active;
+      for (let i = 0; id && i < 50; i++) {
+        const r = ref.current.byRoom[id];
+        const oldest = r?.messages[0]?.seq;
+        if (oldest === undefined) return false;
+        if (oldest <= seq) return true;
+        const after = Math.max(0, seq - 26);
+        const messages = await api.history(id, {
+          before: oldest,
+          after,
+          limit: 200,
+        });
+        if (!messages.length) return false;
+        dispatch({
+          type: "history",
+          room: id,
+          messages,
+          mode: "older",
+          // Older messages remain unless the page reached seq 1.
+          limit: messages.length + (messages[0].seq > 1 ? 0 : 1),
+        });
+        ref.current = reduce(ref.current, {
+          type: "history",
+          room: id,
+          messages,
+          mode: "older",
+          limit: messages.length + (messages[0].seq > 1 ? 0 : 1),
+        });
+      }
+      return false;
+    },
     clearNotice: () => dispatch({ type: "notice", text: "" }),
     notice: (text: string) => dispatch({ type: "notice", text }),
+    removeRoom: (id: string) => dispatch({ type: "room-removed", room: id }),
     reconnect: () => conn.current?.online(),
     createRoom: async (name: string, visibility: "public" | "private") => {
       await joined(await api.createRoom(name, visibility));
