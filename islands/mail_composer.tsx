@@ -66,15 +66,20 @@ export function MailComposer(
   const insertTag = (tag: string) => {
     const field = last.current;
     const el = refs[field].current;
-    const value = values[field];
+    // The field itself holds what was typed last (state may lag a render).
+    const value = el?.value ?? values[field];
     const at = el?.selectionStart ?? value.length;
     const end = el?.selectionEnd ?? at;
     const snippet = `{{${tag}}}`;
-    setters[field](value.slice(0, at) + snippet + value.slice(end));
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(at + snippet.length, at + snippet.length);
-    });
+    const next = value.slice(0, at) + snippet + value.slice(end);
+    // Text and caret go into the field in this event, not a frame later,
+    // so keys typed meanwhile land after the tag.
+    if (el) {
+      el.value = next;
+      el.focus();
+      el.setSelectionRange(at + snippet.length, at + snippet.length);
+    }
+    setters[field](next);
   };
 
   const content = () => ({ subject, text, html: html || undefined });
