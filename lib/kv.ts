@@ -75,7 +75,9 @@ export async function retryLocked<T>(
 /**
  * Commits an atomic operation built by `build`, retrying on a failed check
  * (optimistic concurrency). `build` reads fresh state each time; it returns
- * the operation and the value to return, or throws to stop.
+ * the operation and the value to return, or throws to stop. Each failed
+ * try means another write committed in between, so `tries` bounds how many
+ * concurrent writers it outlasts.
  */
 export async function commitWithRetry<T>(
   kv: Deno.Kv,
@@ -86,6 +88,10 @@ export async function commitWithRetry<T>(
     const [op, result] = await build(kv);
     const res = await retryLocked(() => op.commit());
     if (res.ok) return result;
+    // Lost a race: back off a little (jittered, growing) so a long build
+    // is not starved by a stream of quick writers.
+    const cap = Math.min(50, 2 ** i);
+    await new Promise((r) => setTimeout(r, Math.random() * cap));
   }
   throw new Error("KV commit kept conflicting; try again");
 }

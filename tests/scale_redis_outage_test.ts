@@ -91,3 +91,57 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "scale: when only a publisher's Redis connection drops, the events it could not publish still reach the other process",
+  ignore: !(await hasRedisServer()) && !Deno.env.get("CI"),
+  async fn() {
+    const redis = await startRedis();
+    const dir = await Deno.makeTempDir({ prefix: "rt_pubdrop_" });
+    const env = { KV_PATH: `${dir}/shared.kv`, FANOUT: redis.url };
+    const one = await spawnApp(env);
+    const two = await spawnApp(env);
+    try {
+      const a = await signedInClient(one.url);
+      const b = await signedInClient(two.url);
+      const { body: dm } = await a.json<{ id: string }>("/api/dms", {
+        json: { username: b.username },
+      });
+      const wa = await chatSocket(a);
+      const wb = await chatSocket(b);
+      await wa.subscribe(dm.id);
+      await wb.subscribe(dm.id);
+      await wa.sendMessage(dm.id, "before", "before");
+      await wb.next((f) => f.type === "message", "before");
+      // Drops the publishing connections (not the subscribers'): B's own
+      // connection stays up, so only A knows events were dropped.
+      assert.match(
+        await redis.command("CLIENT", "KILL", "TYPE", "normal"),
+        /:\d/,
+      );
+      for (let i = 0; i < 3; i++) {
+        await wa.sendMessage(dm.id, `dropped ${i}`, `dropped${i}`);
+      }
+      for (let i = 0; i < 3; i++) {
+        const f = await wb.next(
+          (f) => f.type === "message" && f.message.text === `dropped ${i}`,
+          `dropped ${i}`,
+        );
+        assert.equal(f.message.seq, i + 2);
+      }
+      assert.equal(
+        wb.inbox.filter((f) => f.type === "message").length,
+        0,
+        "duplicate messages on B",
+      );
+      await wa.close();
+      await wb.close();
+    } finally {
+      await one.stop();
+      await two.stop();
+      await redis.stop();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  },
+});

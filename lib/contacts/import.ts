@@ -283,7 +283,7 @@ export async function importRows(
           const b = await buildBatch(kv, owner, f.rows, limits);
           b.op.check(now).set(revKey(owner), (now.value ?? 0) + 1);
           return [b.op, b.report];
-        }),
+        }, REDO_TRIES),
       );
     } catch (err) {
       stopAt(report, f.rows[0].line, err);
@@ -343,6 +343,13 @@ export async function importRows(
 }
 
 const ID = "0".repeat(26);
+
+/**
+ * How many other writes to the book a batch outlasts while being redone
+ * (each failed try means one committed in between): a person editing their
+ * book during an import never makes it give up.
+ */
+const REDO_TRIES = 200;
 
 /** How many rows from `from` on fit in `target` (estimated, at least 1). */
 function batchSize(

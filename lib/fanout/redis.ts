@@ -4,7 +4,9 @@
  * unreachable or restarts, publishing drops events (no queue), the
  * subscriber reconnects with capped exponential backoff, the outage is logged
  * once, and the bus is asked to resync from the KV log every second while
- * down and once on reconnect, so clients miss nothing.
+ * down and once on reconnect, so clients miss nothing. A publisher that
+ * dropped events sends a resync notice once it is connected again, since the
+ * other instances' own connections may never have been down.
  * @module
  */
 import { Redis } from "ioredis";
@@ -24,6 +26,13 @@ export function redisBackoffMs(times: number): number {
 /** How often the bus resyncs from the log while Redis is down. */
 const RESYNC_WHILE_DOWN_MS = 1000;
 
+/**
+ * Topic of the control event a publisher sends once its connection is back
+ * after it dropped events: every instance then re-reads from the log (the
+ * subscribers may never have noticed the publisher's outage).
+ */
+export const RESYNC_TOPIC = "\u0000resync";
+
 /** Fanout over Redis pub/sub. */
 export class RedisFanout implements Fanout {
   readonly kind = "redis";
@@ -32,6 +41,9 @@ export class RedisFanout implements Fanout {
   readonly #log: OutageLog;
   #timer?: ReturnType<typeof setInterval>;
   #closed = false;
+  #subscribed = false;
+  /** Events were dropped since the last resync notice went out. */
+  #dropped = false;
 
   constructor(url: string, readonly channel: string) {
     const options = {
@@ -44,7 +56,7 @@ export class RedisFanout implements Fanout {
     this.#sub = new Redis(url, options);
   }
 
-  /** Subscribes to the channel and watches the connection. */
+  /** Subscribes to the channel and watches both connections. */
   start(receiver: FanoutReceiver): void {
     const down = (err: unknown) => {
       if (this.#closed) return;
@@ -54,36 +66,75 @@ export class RedisFanout implements Fanout {
         RESYNC_WHILE_DOWN_MS,
       );
     };
+    // The outage ends when both connections are back: publishing and
+    // receiving. Only then does the periodic resync stop.
+    const maybeUp = () => {
+      if (!this.#subscribed || this.#pub.status !== "ready") return;
+      this.#flushDropped();
+      if (!this.#log.up()) return;
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      receiver.resync();
+    };
     for (const client of [this.#pub, this.#sub]) {
       client.on("error", down);
       client.on("end", () => down(new Error("connection ended")));
     }
-    this.#sub.on("close", () => down(new Error("connection closed")));
-    this.#sub.on("message", (_channel: string, text: string) => {
-      try {
-        receiver.receive(JSON.parse(text) as Wire);
-      } catch { /* not ours */ }
+    this.#pub.on("close", () => down(new Error("connection closed")));
+    this.#sub.on("close", () => {
+      this.#subscribed = false;
+      down(new Error("connection closed"));
     });
-    this.#sub.on("ready", async () => {
-      if (!this.#log.isDown) return;
+    this.#sub.on("message", (_channel: string, text: string) => {
+      let wire: Wire;
+      try {
+        wire = JSON.parse(text) as Wire;
+      } catch {
+        return; // not ours
+      }
+      if (wire.topic === RESYNC_TOPIC) receiver.resync();
+      else receiver.receive(wire);
+    });
+    const subscribe = async () => {
       try {
         await this.#sub.subscribe(this.channel);
       } catch (err) {
         return down(err);
       }
-      this.#log.up();
-      clearInterval(this.#timer);
-      this.#timer = undefined;
-      receiver.resync();
+      this.#subscribed = true;
+      maybeUp();
+    };
+    this.#sub.on("ready", () => {
+      if (this.#subscribed) return; // the first subscribe below covers it
+      // ioredis resubscribes by itself too; subscribing twice is harmless.
+      if (this.#log.isDown) subscribe();
     });
-    this.#sub.subscribe(this.channel).catch(down);
+    this.#pub.on("ready", maybeUp);
+    subscribe();
   }
 
   /** Publishes; dropped (the log heals it) while Redis is down. */
   publish(wire: Wire): void {
     if (this.#closed) return;
+    if (this.#pub.status !== "ready") {
+      this.#dropped = true;
+      return;
+    }
+    this.#flushDropped();
     this.#pub.publish(this.channel, JSON.stringify(wire)).catch(() => {
-      // Logged once by the connection's error handler.
+      // Logged once by the connection's error handler; once the connection
+      // is back, everyone is told to resync.
+      this.#dropped = true;
+    });
+  }
+
+  /** After dropped events, tells every instance to re-read from the log. */
+  #flushDropped(): void {
+    if (!this.#dropped || this.#pub.status !== "ready") return;
+    this.#dropped = false;
+    const notice: Wire = { origin: "", topic: RESYNC_TOPIC, event: {} };
+    this.#pub.publish(this.channel, JSON.stringify(notice)).catch(() => {
+      this.#dropped = true;
     });
   }
 

@@ -13,6 +13,8 @@ export interface TestRedis {
   start(): Promise<void>;
   /** Stops it (SIGTERM) and waits for the exit. */
   stop(): Promise<void>;
+  /** Sends one command (RESP) on a new connection; returns the raw reply. */
+  command(...args: string[]): Promise<string>;
 }
 
 /** A free TCP port on 127.0.0.1 (closed again before returning). */
@@ -85,6 +87,19 @@ export async function startRedis(): Promise<TestRedis> {
         c.kill("SIGTERM");
       } catch { /* exited */ }
       await c.status;
+    },
+    async command(...args: string[]) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      try {
+        const enc = new TextEncoder();
+        const parts = args.map((a) => `$${enc.encode(a).length}\r\n${a}\r\n`);
+        await conn.write(enc.encode(`*${args.length}\r\n${parts.join("")}`));
+        const buf = new Uint8Array(4096);
+        const n = await conn.read(buf);
+        return new TextDecoder().decode(buf.subarray(0, n ?? 0));
+      } finally {
+        conn.close();
+      }
     },
   };
 }
