@@ -120,6 +120,15 @@ Deno.test("digest ledger: a digest is a system job in the group-mail ledger, ret
     method: "POST",
   });
   assert.equal(retry.status, 404);
+  // Deleting the account deletes its digests (they quote messages).
+  const del = await t.b.fetch("/api/me", {
+    method: "DELETE",
+    json: { password: "correct horse battery" },
+  });
+  assert.equal(del.status, 204);
+  assert.deepEqual(await listDigests(kv, t.b.username!), []);
+  assert.equal((await kv.get(keys.campaign(row.id))).value, null);
+  assert.equal((await kv.get(keys.rcpt(row.id, "000000"))).value, null);
 });
 
 Deno.test("digest ledger: 20 messages of 4,000 characters fit one digest job (stored clipped, below KV's 64 KiB value limit)", async () => {
