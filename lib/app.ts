@@ -31,7 +31,7 @@ import { compressResponse } from "./web/compression.ts";
 import { resolveSession } from "./auth/session_cookie.ts";
 import { StaticFiles } from "./web/static_files.ts";
 import { startMailService } from "./mail/service.ts";
-import { startDigestSender } from "./mail/digest_sender.ts";
+import { startDigestPlanner } from "./mail/digest_planner.ts";
 import { startSweeper } from "./files/sweep.ts";
 import { migrateContactEmailKeys } from "./contacts/email_key_migration.ts";
 import { migrateContactsLayout } from "./contacts/layout_migration.ts";
@@ -179,7 +179,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
 
   const mail = startMailService(deps);
-  startDigestSender(deps, mail.transport);
+  startDigestPlanner(deps, mail.sender);
   deps.onClose(startSweeper(kv, config.uploadOrphanMs));
   return {
     deps,

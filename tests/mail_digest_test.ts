@@ -5,7 +5,7 @@ import { startServer, type TestServer } from "./helpers/server.ts";
 import { type ChatClient, chatSocket } from "./helpers/chat_ws.ts";
 import { startSmtp, type TestSmtp } from "./helpers/smtp.ts";
 import { getUserByUsername, updateUser } from "../lib/auth/users.ts";
-import { listDigestJobs } from "../lib/mail/digest_sender.ts";
+import { listDigests } from "../lib/mail/digest_planner.ts";
 
 /** DIGEST_DELAY_MINUTES=0.02: 1.2 s. */
 const DELAY_MS = 1200;
@@ -140,7 +140,7 @@ Deno.test("digest: nothing is mailed when the mention was read before the delay"
   await wb.nextOf("pong");
   await sleep(4 * DELAY_MS);
   assert.equal(t.smtp.mails.length, 0);
-  const jobs = await listDigestJobs(t.server.kv, t.b.username!);
+  const jobs = await listDigests(t.server.kv, t.b.username!);
   assert.equal(jobs.length, 0);
 });
 

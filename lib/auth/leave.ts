@@ -10,6 +10,7 @@ import type { EventBus } from "../events.ts";
 import { BadRequestError, ForbiddenError } from "../errors.ts";
 import { listMyRoomIds } from "../chat/room_lists.ts";
 import { msgPrefix } from "../chat/keys.ts";
+import { deleteDigestsOf } from "../mail/digest_ledger.ts";
 import { verifyPassword } from "./passwords.ts";
 import { profileOf } from "./profile.ts";
 import type { Session } from "./sessions.ts";
@@ -140,6 +141,7 @@ export async function deleteAccount(
   }
   const campaigns = await campaignIds(kv, user.username);
   for (const id of campaigns) await kv.delete(["mail_active", id]);
+  await deleteDigestsOf(kv, user.username);
   await deletePrefixes(kv, [
     ...CONTACT_PREFIXES.map((p) => [p, user.id]),
     ...MAIL_OWNER_PREFIXES.map((p) => [p, user.username]),

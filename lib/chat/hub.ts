@@ -142,7 +142,7 @@ export class ChatHub {
       this.#background(this.#presence.connected(user));
     };
     if (socket.readyState === WebSocket.OPEN) open();
-    else socket.addEventListener("open", open);
+    else socket.addEventListener("open", open, { once: true });
     socket.addEventListener("message", (e) => this.#onFrame(conn, e.data));
     socket.addEventListener("close", () => this.#drop(conn));
     socket.addEventListener("error", () => this.#drop(conn));

@@ -13,6 +13,7 @@ import {
   type Template,
 } from "./templates.ts";
 import type { OutgoingMail } from "./transport.ts";
+import { digestMail } from "./digest_mail.ts";
 import { unsubscribeUrl } from "./unsubscribe.ts";
 
 /** A campaign with its templates parsed once. */
@@ -77,6 +78,18 @@ export function composeFor(
   r: RecipientInput & { rid?: string; token: string },
   ctx: ComposeContext,
 ): OutgoingMail {
+  const digest = c.campaign.digest;
+  if (digest) {
+    // A system job: the missed-mention mail; `token` is the user's digest token.
+    return digestMail({
+      jobId: c.campaign.id,
+      to: { email: r.email, name: r.name },
+      items: digest.items,
+      appUrl: ctx.appUrl,
+      mailFrom: ctx.mailFrom,
+      unsubscribeToken: r.token,
+    });
+  }
   const url = unsubscribeUrl(ctx.appUrl, r.token);
   const body = renderFor(c, r, url);
   const from = parseMailbox(ctx.mailFrom).address;

@@ -25,7 +25,8 @@ export function itemLink(appUrl: string, item: DigestItem): string {
   }?at=${item.message.seq}`;
 }
 
-function clip(text: string, n = 200): string {
+/** Whitespace folded, cut to `n` characters with an ellipsis. */
+export function clip(text: string, n = 200): string {
   const chars = [...text.replace(/\s+/g, " ").trim()];
   return chars.length > n
     ? chars.slice(0, n - 1).join("") + "…"

@@ -154,6 +154,8 @@ function applyOutcome(
     addCounter(op, keys.counter(l.campaignId, "failed"), 1);
   } else {
     next.status = "queued";
+    // Refused before acceptance: the next attempt may be handed over again.
+    delete next.handedAt;
     next.lastError = outcome.error.slice(0, 500);
     next.dueAt = outcome.dueAt;
     next.waiting = true;
@@ -162,6 +164,34 @@ function applyOutcome(
   }
   op.set(keys.rcpt(l.campaignId, r.rid), next);
 }
+
+/**
+ * For an at-most-once record (`once`): notes in the ledger that this attempt
+ * is being handed to the transport, right before the call. Returns the lease
+ * to continue with (its new versionstamp), or null when another process took
+ * the record over meanwhile (then nothing is sent here).
+ */
+export async function markHanded(
+  kv: Deno.Kv,
+  l: Leased,
+  now = Date.now(),
+): Promise<Leased | null> {
+  const record: LedgerRecord = {
+    ...l.record,
+    handedAt: new Date(now).toISOString(),
+  };
+  const key = keys.rcpt(l.campaignId, record.rid);
+  const res = await retryLocked(() =>
+    kv.atomic().check({ key, versionstamp: l.versionstamp }).set(key, record)
+      .commit()
+  );
+  return res.ok ? { ...l, record, versionstamp: res.versionstamp } : null;
+}
+
+/** The outcome of an at-most-once record found handed by an earlier lease. */
+export const INTERRUPTED =
+  "interrupted while being sent (the process stopped); not sent again, " +
+  "so it is never delivered twice";
 
 /**
  * Records outcomes, up to CHECK_BATCH per commit. A record whose lease was

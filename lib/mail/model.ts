@@ -3,6 +3,15 @@
  * @module
  */
 
+import type { DigestItem } from "./digest_items.ts";
+
+/**
+ * Owner of the app's own mail jobs (missed-mention digests). Not a valid
+ * username (usernames are `a-z 0-9 _ . -`), so no user ever sees, lists,
+ * controls or pays quota for them.
+ */
+export const SYSTEM_OWNER = "@system";
+
 /** Campaign statuses (DESIGN §9). */
 export type CampaignStatus =
   | "draft"
@@ -57,6 +66,12 @@ export interface Campaign {
   updatedAt: string;
   startedAt?: string;
   finishedAt?: string;
+  /**
+   * Set on a system job that is one missed-mention mail (owner
+   * {@link SYSTEM_OWNER}): whose it is and what it lists (texts clipped).
+   * The mail is rendered from this at send time instead of the templates.
+   */
+  digest?: { user: string; items: DigestItem[] };
 }
 
 /** One ledger record: a recipient of a campaign that is being sent. */
@@ -77,6 +92,15 @@ export interface LedgerRecord extends RecipientInput {
   waiting?: boolean;
   /** True when it failed for good on a permanent (5xx) answer. */
   permanent?: boolean;
+  /**
+   * At most once (system mail such as digests): the record is marked
+   * `handedAt` in the ledger before the transport is called, and a record
+   * found handed after its lease ran out (the process died mid-send) is
+   * failed instead of sent again.
+   */
+  once?: boolean;
+  /** When the current attempt was handed to the transport (`once` records). */
+  handedAt?: string;
 }
 
 /** Campaign progress as shown to the user and published live. */
@@ -141,6 +165,16 @@ export const keys = {
     id,
   ],
   outboxes: (owner: string): Deno.KvKey => ["mail_outbox", owner],
+  /** A user's digests (system jobs), by job id. */
+  digestOf: (user: string, id: string): Deno.KvKey => [
+    "mail_digest_of",
+    user,
+    id,
+  ],
+  digestsOf: (user: string): Deno.KvKey => ["mail_digest_of", user],
+  /** Every digest by creation time (ms), for pruning; value: the user. */
+  digestAt: (at: number, id: string): Deno.KvKey => ["mail_digest", at, id],
+  digestsAt: (): Deno.KvKey => ["mail_digest"],
 };
 
 /** Position → record id ("000042"). */

@@ -14,14 +14,17 @@ import {
   composeFor,
 } from "./compose.ts";
 import {
+  INTERRUPTED,
   type Leased,
   leaseDue,
+  markHanded,
   type Outcome,
   recordOutcomes,
   releaseLeases,
 } from "./ledger.ts";
 import { type Campaign, keys } from "./model.ts";
 import { RateLimiter } from "./rate.ts";
+import { testPoint } from "../test_point.ts";
 import {
   backoffMs,
   progressEvent,
@@ -247,10 +250,23 @@ export class Sender {
         error: "campaign no longer exists",
         permanent: true,
       };
+    } else if (l.record.once && l.record.handedAt) {
+      // At most once: an earlier lease handed it over and never recorded how
+      // it went (the process died); it may have been delivered.
+      outcome = { kind: "failed", error: INTERRUPTED, permanent: true };
     } else {
       try {
         const mail = composeFor(c, l.record, this.#ctx);
-        const res = await this.#o.transport.send(c.campaign.owner, mail);
+        if (l.record.once) {
+          await testPoint("mail:before_handover");
+          const handed = await markHanded(this.#o.kv, l);
+          if (!handed) return; // taken over by another process
+          l = handed;
+        }
+        const res = await this.#o.transport.send(
+          c.campaign.digest?.user ?? c.campaign.owner,
+          mail,
+        );
         outcome = { kind: "sent", response: res.response };
       } catch (err) {
         const e = err instanceof SendError
