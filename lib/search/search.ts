@@ -32,7 +32,7 @@ import { encodeCursor, type SearchCursor, type SearchQuery } from "./query.ts";
 import { queryTokens, words } from "./tokens.ts";
 
 /** Most candidates one request examines before answering (with a cursor). */
-export const SCAN_BUDGET = 2000;
+export const SCAN_BUDGET = 1000;
 
 /** A highlighted range of `message.text` (UTF-16 offsets, end exclusive). */
 export interface Highlight {
