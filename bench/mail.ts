@@ -18,7 +18,12 @@ import { type Campaign, keys } from "../lib/mail/model.ts";
 import { Sender } from "../lib/mail/sender.ts";
 import { createSmtpTransport } from "../lib/mail/transport.ts";
 
-const COUNT = Number(Deno.args[0] ?? 10_000);
+// `deno task bench -- --flag` passes flags to every bench: only a bare number
+// (or --count=N) sets the count.
+const COUNT = Number(
+  Deno.args.find((a) => /^\d+$/.test(a)) ??
+    Deno.args.find((a) => a.startsWith("--count="))?.slice(8) ?? 10_000,
+);
 const CONTROL_COUNT = Math.min(COUNT, 1_000);
 const POOL = { maxConnections: 5, maxMessages: 100 };
 /** Our sender's mails in flight (MAIL_CONCURRENCY); default the pool size. */
