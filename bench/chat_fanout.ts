@@ -1,141 +1,219 @@
 /**
- * Chat fanout benchmark, side by side in one run:
+ * Chat fan-out benchmark, side by side in one run: R receiver sockets and S
+ * sender sockets in one room, the same client code (bench/_chat_clients.ts,
+ * in worker threads) against three servers:
  *
- * 1. Fanout: S sender sockets and R receiver sockets in one room. Our real
- *    server (session, membership, durable group-committed log, ack, hub)
- *    versus a raw `Deno.serve` WebSocket server that parses each frame and
- *    re-broadcasts it to every socket (no storage, no checks). Same clients,
- *    same load (each sender keeps WINDOW messages in flight, counted by the
- *    echo of its own messages). Prints delivered messages/s and p50/p99
- *    latency from send to receipt, with the ratio.
- * 2. Durable writes: the same GroupCommitter with batching versus one KV
- *    commit per message (batch size 1), on a KV file.
+ * - ours: the real server (session, membership, durable group-committed
+ *   log with search index, ack, hub) on a KV file;
+ * - raw Deno: a `Deno.serve` WebSocket server that parses each frame and
+ *   re-broadcasts it to every socket of the room (no storage, no checks);
+ * - Socket.IO 4 on Node (bench/node/socketio_server.mjs, same broadcast,
+ *   WebSocket transport; installed with npm into bench/node on first run).
  *
- * `deno run -A bench/chat_fanout.ts [--senders=4] [--receivers=50] [--messages=2000]`
+ * Loads are open loop: the senders together offer M messages/s for a few
+ * seconds, so R+S deliveries per message are offered. Row 1: at 40 msg/s
+ * (40k deliveries/s with 1,000 sockets): delivered/s and p50/p99 from send
+ * to receipt. Row 2: throughput at equal p99: the highest offered load in a
+ * sweep that each server delivers completely with p99 within the budget.
+ *
+ * `deno run -A bench/chat_fanout.ts [--receivers=1000] [--senders=4]
+ *  [--rate=40] [--sweep=40,80,160,240,320] [--p99=50] [--seconds=4] [--workers=2]`
  * @module
  */
-import { GroupCommitter } from "../lib/chat/group_commit.ts";
 import { Client } from "../tests/helpers/client.ts";
 import { startServer } from "../tests/helpers/server.ts";
 
-const arg = (name: string, fallback: number) => {
-  const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
-  return a ? Number(a.split("=")[1]) : fallback;
-};
-const SENDERS = arg("senders", 4);
-const RECEIVERS = arg("receivers", 50);
-const MESSAGES = arg("messages", 2000); // per sender
-const WINDOW = arg("window", 32);
-const WRITES = arg("writes", 20000);
-const WORKERS = arg("workers", 2);
+const args = new Map(
+  Deno.args.filter((a) => a.startsWith("--")).map((a) => {
+    const [k, v = ""] = a.slice(2).split("=");
+    return [k, v];
+  }),
+);
+const num = (name: string, fallback: number) =>
+  args.has(name) ? Number(args.get(name)) : fallback;
+const RECEIVERS = num("receivers", 1000);
+const SENDERS = num("senders", 4);
+const RATE = num("rate", 40);
+const SWEEP = (args.get("sweep") ?? "40,80,160,240,320").split(",").map(
+  Number,
+);
+const P99 = num("p99", 50);
+const SECONDS = num("seconds", 4);
+const WORKERS = num("workers", 2);
+const SOCKETS = RECEIVERS + SENDERS;
 
 interface Result {
-  seconds: number;
+  offered: number;
   sent: number;
   delivered: number;
+  perSecond: number;
   p50: number;
   p99: number;
+  complete: boolean;
 }
 
 function pct(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
-/** Runs the load from WORKERS client threads against a server. */
-async function runLoad(
-  url: string,
-  headers: Record<string, string>,
-  room: string,
-): Promise<Result> {
-  const total = SENDERS * MESSAGES;
-  const workers: Worker[] = [];
-  const ready: Promise<unknown>[] = [];
-  for (let w = 0; w < WORKERS; w++) {
-    const worker = new Worker(
-      new URL("./_chat_clients.ts", import.meta.url),
-      { type: "module" },
-    );
-    workers.push(worker);
-    const share = (n: number) =>
-      Math.floor(n / WORKERS) + (w < n % WORKERS ? 1 : 0);
-    const senderBase = Array.from(
-      { length: w },
-      (_, i) => Math.floor(SENDERS / WORKERS) + (i < SENDERS % WORKERS ? 1 : 0),
-    )
-      .reduce((a, b) => a + b, 0);
-    ready.push(
-      new Promise((resolve) => {
-        worker.onmessage = resolve;
-      }),
-    );
-    worker.postMessage({
-      type: "job",
-      job: {
-        url,
-        headers,
-        room,
-        receivers: share(RECEIVERS),
-        senders: share(SENDERS),
-        senderBase,
-        messages: MESSAGES,
-        window: WINDOW,
-        expect: total,
-      },
-    });
+/** Client sockets for one server, spread over WORKERS threads. */
+class Load {
+  readonly #workers: Worker[] = [];
+
+  static async open(
+    url: string,
+    headers: Record<string, string>,
+    room: string,
+    protocol: "json" | "socketio",
+  ): Promise<Load> {
+    const load = new Load();
+    const ready: Promise<unknown>[] = [];
+    let senderBase = 0;
+    for (let w = 0; w < WORKERS; w++) {
+      const share = (n: number) =>
+        Math.floor(n / WORKERS) + (w < n % WORKERS ? 1 : 0);
+      const worker = new Worker(
+        new URL("./_chat_clients.ts", import.meta.url),
+        { type: "module" },
+      );
+      load.#workers.push(worker);
+      ready.push(
+        new Promise((resolve, reject) => {
+          worker.onmessage = resolve;
+          worker.onerror = (e) => {
+            e.preventDefault();
+            reject(new Error(e.message));
+          };
+        }),
+      );
+      worker.postMessage({
+        type: "job",
+        job: {
+          url,
+          headers,
+          room,
+          protocol,
+          receivers: share(RECEIVERS),
+          senders: share(SENDERS),
+          senderBase,
+          messages: 0,
+          window: 0,
+          expect: 0,
+          rate: 0,
+          seconds: 0,
+        },
+      });
+      senderBase += share(SENDERS);
+    }
+    await Promise.all(ready);
+    return load;
   }
-  await Promise.all(ready);
-  const results = workers.map((worker) =>
-    new Promise<Float64Array>((resolve) => {
-      worker.onmessage = (e) => resolve(e.data.latencies);
-    })
-  );
-  const start = performance.now();
-  for (const worker of workers) worker.postMessage({ type: "go" });
-  const all = await Promise.all(results);
-  const seconds = (performance.now() - start) / 1000;
-  for (const worker of workers) worker.terminate();
-  const merged = new Float64Array(all.reduce((a, l) => a + l.length, 0));
-  let off = 0;
-  for (const l of all) {
-    merged.set(l, off);
-    off += l.length;
+
+  /** Offers `rate` messages/s for SECONDS; returns what arrived. */
+  async run(rate: number): Promise<Result> {
+    const sentBy = this.#workers.map((w) =>
+      new Promise<number>((resolve) => {
+        w.onmessage = (e) => {
+          if (e.data.type === "sent") resolve(e.data.sent);
+        };
+      })
+    );
+    const senders = this.#workers.map((_, w) =>
+      Math.floor(SENDERS / WORKERS) + (w < SENDERS % WORKERS ? 1 : 0)
+    );
+    this.#workers.forEach((w, i) =>
+      w.postMessage({
+        type: "go",
+        rate: rate * senders[i] / SENDERS,
+        seconds: SECONDS,
+      })
+    );
+    const sent = (await Promise.all(sentBy)).reduce((a, b) => a + b, 0);
+    const results = this.#workers.map((w) =>
+      new Promise<
+        {
+          latencies: Float64Array;
+          delivered: number;
+          start: number;
+          last: number;
+        }
+      >((resolve) => {
+        w.onmessage = (e) => {
+          if (e.data.type === "done") resolve(e.data);
+        };
+      })
+    );
+    for (const w of this.#workers) {
+      w.postMessage({ type: "expect", total: sent });
+    }
+    const all = await Promise.all(results);
+    const merged = new Float64Array(
+      all.reduce((a, r) => a + r.latencies.length, 0),
+    );
+    let off = 0;
+    for (const r of all) {
+      merged.set(r.latencies, off);
+      off += r.latencies.length;
+    }
+    merged.sort();
+    const delivered = merged.length;
+    // Deliveries over the time from the first send to the last receipt
+    // (longer than the offer when the server falls behind).
+    const span = (Math.max(...all.map((r) => r.last)) -
+      Math.min(...all.map((r) => r.start))) / 1000;
+    return {
+      offered: rate * SOCKETS,
+      sent,
+      delivered,
+      perSecond: delivered / Math.max(SECONDS, span),
+      p50: pct(merged, 0.5),
+      p99: pct(merged, 0.99),
+      complete: delivered >= sent * SOCKETS,
+    };
   }
-  merged.sort();
-  return {
-    seconds,
-    sent: total,
-    delivered: merged.length,
-    p50: pct(merged, 0.5),
-    p99: pct(merged, 0.99),
-  };
+
+  close(): void {
+    for (const w of this.#workers) w.terminate();
+  }
 }
 
-async function benchOurs(dir: string): Promise<Result> {
+/** A server under test: where to connect and how to stop it. */
+interface Peer {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  room: string;
+  protocol: "json" | "socketio";
+  stop(): Promise<void>;
+}
+
+async function startOurs(dir: string): Promise<Peer> {
   const server = await startServer({
     kvPath: `${dir}/ours.kv`,
     env: {
       SIGNUP_POLICY: "open",
       CHAT_SEND_BURST: "100000000",
       CHAT_SEND_PER_SECOND: "100000000",
-      CHAT_BUFFER_BYTES: String(64 << 20),
+      CHAT_MAX_SOCKETS_PER_USER: String(SOCKETS + 10),
+      CHAT_BUFFER_BYTES: String(4 << 20),
     },
   });
-  try {
-    const c = await new Client(server.url).signup("bench_user");
-    const { body: room } = await c.json<{ id: string }>("/api/rooms", {
-      json: { name: "bench", visibility: "public" },
-    });
-    return await runLoad(
-      server.url.replace("http", "ws") + "/api/ws",
-      { cookie: c.cookieHeader, origin: server.url },
-      room.id,
-    );
-  } finally {
-    await server.close();
-  }
+  const c = await new Client(server.url).signup("fanout_user");
+  const { body: room } = await c.json<{ id: string }>("/api/rooms", {
+    json: { name: "bench", visibility: "public" },
+  });
+  return {
+    name: "RT Messenger (durable)",
+    url: server.url.replace("http", "ws") + "/api/ws",
+    headers: { cookie: c.cookieHeader, origin: server.url },
+    room: room.id,
+    protocol: "json",
+    stop: () => server.close(),
+  };
 }
 
-async function benchRaw(): Promise<Result> {
+function startRaw(): Promise<Peer> {
   const rooms = new Map<string, Set<WebSocket>>();
   let seq = 0;
   const ac = new AbortController();
@@ -170,93 +248,155 @@ async function benchRaw(): Promise<Result> {
     };
     return response;
   });
-  const addr = await promise;
+  return promise.then((addr) => ({
+    name: "raw Deno.serve broadcast",
+    url: `ws://127.0.0.1:${addr.port}/`,
+    headers: {},
+    room: "bench",
+    protocol: "json",
+    stop: async () => {
+      ac.abort();
+      await server.finished;
+    },
+  }));
+}
+
+const nodeDir = new URL("./node/", import.meta.url).pathname;
+
+/** Installs bench/node's packages with npm when socket.io is missing. */
+async function ensureNodePackages(): Promise<void> {
   try {
-    return await runLoad(
-      `ws://127.0.0.1:${addr.port}/`,
-      {},
-      "bench",
-    );
+    await Deno.stat(`${nodeDir}node_modules/socket.io/package.json`);
+    return;
+  } catch { /* not installed yet */ }
+  console.log("installing bench/node packages (npm ci)...");
+  const out = await new Deno.Command("npm", {
+    args: ["ci", "--no-audit", "--no-fund"],
+    cwd: nodeDir,
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error("npm ci in bench/node failed");
+}
+
+async function startSocketIo(): Promise<Peer> {
+  await ensureNodePackages();
+  const child = new Deno.Command("node", {
+    args: [`${nodeDir}socketio_server.mjs`],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream())
+    .getReader();
+  let buf = "";
+  while (!buf.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("socket.io server exited");
+    buf += value;
+  }
+  const { port } = JSON.parse(buf.split("\n")[0]);
+  const version = new TextDecoder().decode(
+    (await new Deno.Command("node", { args: ["--version"] }).output()).stdout,
+  ).trim();
+  return {
+    name: `Socket.IO 4 on Node ${version}`,
+    url: `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`,
+    headers: {},
+    room: "bench",
+    protocol: "socketio",
+    stop: async () => {
+      child.kill("SIGTERM");
+      reader.releaseLock();
+      await child.stdout.cancel().catch(() => {});
+      await child.status;
+    },
+  };
+}
+
+function show(name: string, r: Result): void {
+  console.log(
+    `  ${name.padEnd(30)} ${String(r.offered).padStart(9)} ${
+      r.perSecond.toFixed(0).padStart(12)
+    } ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}  ${
+      r.complete ? "all delivered" : `${r.delivered}/${r.sent * SOCKETS}`
+    }`,
+  );
+}
+
+/** Row 1 at RATE, then the sweep while p99 stays within budget. */
+async function measure(
+  peer: Peer,
+): Promise<{ atRate: Result; best: Result | null }> {
+  const load = await Load.open(
+    peer.url,
+    peer.headers,
+    peer.room,
+    peer.protocol,
+  );
+  try {
+    const atRate = await load.run(RATE);
+    show(peer.name, atRate);
+    let best: Result | null = null;
+    const ok = (r: Result) => r.complete && r.p99 <= P99;
+    if (ok(atRate)) best = atRate;
+    for (const rate of SWEEP.filter((r) => r > RATE)) {
+      const r = await load.run(rate);
+      show(peer.name, r);
+      if (!ok(r)) break;
+      best = r;
+    }
+    return { atRate, best };
   } finally {
-    ac.abort();
-    await server.finished;
+    load.close();
+    await peer.stop();
   }
 }
 
-async function benchWrites(
-  dir: string,
-  name: string,
-  maxMessages: number,
-  count: number,
-): Promise<{ perSecond: number; commits: number }> {
-  const kv = await Deno.openKv(`${dir}/${name}.kv`);
-  const w = new GroupCommitter(kv, { maxMessages });
-  const start = performance.now();
-  const sends = [];
-  for (let i = 0; i < count; i++) {
-    sends.push(w.send({
-      room: `room${i % 8}`,
-      author: "bench",
-      text: `message number ${i} with some ordinary chat text in it`,
-      cid: `c${i}`,
-    }));
-  }
-  await Promise.all(sends);
-  const seconds = (performance.now() - start) / 1000;
-  await w.close();
-  kv.close();
-  return { perSecond: count / seconds, commits: w.commits };
-}
-
-const dir = await Deno.makeTempDir({ prefix: "chat-bench-" });
+const dir = await Deno.makeTempDir({ prefix: "chat-fanout-" });
 try {
   console.log(
-    `fanout: ${SENDERS} senders × ${MESSAGES} messages, ${RECEIVERS} receivers` +
-      ` (+ senders' echoes), window ${WINDOW}; Deno ${Deno.version.deno}`,
+    `fan-out: ${RECEIVERS} receivers + ${SENDERS} senders in one room, open loop ` +
+      `${SECONDS} s per load, ${WORKERS} client workers; p99 budget ${P99} ms; Deno ${Deno.version.deno}`,
   );
-  const raw = await benchRaw();
-  const ours = await benchOurs(dir);
-  const row = (name: string, r: Result) =>
-    console.log(
-      `${name.padEnd(28)} ${(r.sent / r.seconds).toFixed(0).padStart(9)} ` +
-        `${(r.delivered / r.seconds).toFixed(0).padStart(12)} ` +
-        `${r.p50.toFixed(2).padStart(9)} ${r.p99.toFixed(2).padStart(9)}`,
-    );
   console.log(
-    `${"server".padEnd(28)} ${"sent/s".padStart(9)} ${
+    `  ${"server".padEnd(30)} ${"offered/s".padStart(9)} ${
       "delivered/s".padStart(12)
-    } ${"p50 ms".padStart(9)} ${"p99 ms".padStart(9)}`,
+    } ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}`,
   );
-  row("raw Deno.serve broadcast", raw);
-  row("RT Messenger (durable)", ours);
+  const raw = await measure(await startRaw());
+  const ours = await measure(await startOurs(dir));
+  const sio = await measure(await startSocketIo());
+  const f = (r: Result) =>
+    `${r.perSecond.toFixed(0)} delivered/s, p99 ${r.p99.toFixed(1)} ms${
+      r.complete ? "" : " (not all delivered)"
+    }`;
+  const best = (b: Result | null) =>
+    b
+      ? `${b.perSecond.toFixed(0)} delivered/s (p99 ${b.p99.toFixed(1)} ms)`
+      : "none";
   console.log(
-    `ratio ours/raw: throughput ${
-      ((ours.delivered / ours.seconds) / (raw.delivered / raw.seconds))
-        .toFixed(2)
-    }×, p50 ${(ours.p50 / raw.p50).toFixed(2)}×, p99 ${
-      (ours.p99 / raw.p99).toFixed(2)
-    }×`,
-  );
-
-  console.log(
-    `\ndurable writes over 8 rooms, KV file (${
-      WRITES / 10
-    } one by one, ${WRITES} grouped), all queued at once`,
-  );
-  const single = await benchWrites(dir, "single", 1, WRITES / 10);
-  const group = await benchWrites(dir, "group", 200, WRITES);
-  console.log(
-    `one commit per message      ${
-      single.perSecond.toFixed(0).padStart(9)
-    } msg/s (${single.commits} commits)`,
-  );
-  console.log(
-    `group commit                ${
-      group.perSecond.toFixed(0).padStart(9)
-    } msg/s (${group.commits} commits)`,
+    `ROW chat fan-out at ${
+      RATE * SOCKETS
+    } deliveries/s offered, ${SOCKETS} sockets in one room | ours ${
+      f(ours.atRate)
+    } | reference raw Deno ${f(raw.atRate)}; Socket.IO 4 ${
+      f(sio.atRate)
+    } | ratio ${
+      (ours.atRate.perSecond / raw.atRate.perSecond).toFixed(2)
+    }x raw | target >= 1.0x raw, p99 <= 50 ms`,
   );
   console.log(
-    `ratio group/single: ${(group.perSecond / single.perSecond).toFixed(1)}×`,
+    `ROW chat fan-out throughput at p99 <= ${P99} ms (highest load of ${
+      SWEEP.join("/")
+    } msg/s fully delivered), ${SOCKETS} sockets | ours ${
+      best(ours.best)
+    } | reference Socket.IO 4 ${best(sio.best)}; raw Deno ${
+      best(raw.best)
+    } | ratio ${
+      ours.best && sio.best
+        ? (ours.best.perSecond / sio.best.perSecond).toFixed(2)
+        : "n/a"
+    }x Socket.IO | target >= 2x Socket.IO`,
   );
 } finally {
   await Deno.remove(dir, { recursive: true });

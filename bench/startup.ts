@@ -4,6 +4,9 @@
  * prebuilt assets, as `deno task start` does) and without it (`--dev`:
  * islands bundled in memory at start). Fresh KV file each run.
  *
+ * The reference in the same run: a bare `Deno.serve` answering 200 on
+ * `/healthz` (the runtime's own start-up floor).
+ *
  *   deno run -A bench/startup.ts [--runs=3]
  */
 const args = new Map(Deno.args.map((a) => {
@@ -67,10 +70,22 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const withBuild: number[] = [];
 const prebuilt: number[] = [];
 const dev: number[] = [];
-for (let i = 0; i < RUNS; i++) {
-  withBuild.push(await timeToHealthy(main, true));
-  prebuilt.push(await timeToHealthy(main, false));
-  dev.push(await timeToHealthy([...main, "--dev"], false));
+const bare: number[] = [];
+const bareFile = await Deno.makeTempFile({ suffix: ".ts" });
+await Deno.writeTextFile(
+  bareFile,
+  `Deno.serve({ hostname: "127.0.0.1", port: Number(Deno.env.get("PORT")) },
+    () => new Response("ok"));`,
+);
+try {
+  for (let i = 0; i < RUNS; i++) {
+    withBuild.push(await timeToHealthy(main, true));
+    prebuilt.push(await timeToHealthy(main, false));
+    dev.push(await timeToHealthy([...main, "--dev"], false));
+    bare.push(await timeToHealthy(["run", "-A", bareFile], false));
+  }
+} finally {
+  await Deno.remove(bareFile).catch(() => {});
 }
 const f = (xs: number[]) =>
   `median ${median(xs).toFixed(0)} ms (${
@@ -80,3 +95,15 @@ console.log(`startup to first 200 on /healthz, ${RUNS} runs each`);
 console.log(`  build step + start (prebuilt assets): ${f(withBuild)}`);
 console.log(`  start only, assets already built:     ${f(prebuilt)}`);
 console.log(`  start with --dev (bundle at start):   ${f(dev)}`);
+console.log(`  reference, bare Deno.serve:           ${f(bare)}`);
+console.log(
+  `ROW start-up to first 200 on /healthz | ours ${
+    median(prebuilt).toFixed(0)
+  } ms start only, ${median(withBuild).toFixed(0)} ms with build, ${
+    median(dev).toFixed(0)
+  } ms --dev | reference bare Deno.serve ${
+    median(bare).toFixed(0)
+  } ms | ratio ${
+    (median(prebuilt) / median(bare)).toFixed(1)
+  }x (start only) | target: measured, kept in the table`,
+);

@@ -121,3 +121,43 @@ Deno.test("group commit: long cids and usernames stay under KV's key-size limit"
     kv.close();
   }
 });
+
+Deno.test("group commit: a guard refuses only the sends it rejects and the batch's seqs stay gap-free", async () => {
+  const kv = await Deno.openKv(":memory:");
+  await kv.set(["allowed", "ok"], true);
+  let reads = 0;
+  const w = new GroupCommitter(kv, {
+    guards: [{
+      keys: (input) => {
+        reads++;
+        return [["allowed", input.author]];
+      },
+      check: (_input, [entry]) => {
+        if (entry.value !== true) throw new Error("not allowed");
+      },
+    }],
+  });
+  try {
+    const sends = ["ok", "no", "ok", "no", "ok"].map((author, i) =>
+      w.send({ room: "R", author, text: `t${i}`, cid: `c${i}` })
+    );
+    const results = await Promise.allSettled(sends);
+    assert.deepEqual(results.map((r) => r.status), [
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+    ]);
+    const log = await readLog(kv, "R", {});
+    assert.deepEqual(log.map((m) => [m.seq, m.text]), [
+      [1, "t0"],
+      [2, "t2"],
+      [3, "t4"],
+    ]);
+    assert.equal(reads, 5, "keys() asked once per send");
+  } finally {
+    await w.close();
+    kv.close();
+  }
+});

@@ -4,10 +4,8 @@
  * duplicates), the doorbell reconnects, and each process logs the outage once.
  */
 import assert from "node:assert/strict";
-import { signedInClient } from "./helpers/client.ts";
-import { chatSocket } from "./helpers/chat_ws.ts";
-import { spawnApp } from "./helpers/process.ts";
-import { hasRedisServer, startRedis } from "./helpers/redis.ts";
+import { dmPair, withRedisPair } from "./helpers/dm_pair.ts";
+import { hasRedisServer } from "./helpers/redis.ts";
 
 async function until(pred: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 1500; i++) {
@@ -24,25 +22,12 @@ Deno.test({
     "scale: with Redis down and restarted, messages still reach the other process from the log without loss or duplicates, and the outage is logged once",
   ignore: !(await hasRedisServer()) && !Deno.env.get("CI"),
   async fn() {
-    const redis = await startRedis();
-    const dir = await Deno.makeTempDir({ prefix: "rt_outage_" });
-    const env = { KV_PATH: `${dir}/shared.kv`, FANOUT: redis.url };
-    const one = await spawnApp(env);
-    const two = await spawnApp(env);
-    try {
-      const a = await signedInClient(one.url);
-      const b = await signedInClient(two.url);
-      const { body: dm } = await a.json<{ id: string }>("/api/dms", {
-        json: { username: b.username },
-      });
-      const wa = await chatSocket(a);
-      const wb = await chatSocket(b);
-      await wa.subscribe(dm.id);
-      await wb.subscribe(dm.id);
+    await withRedisPair(async (redis, one, two) => {
+      const { dm, wa, wb } = await dmPair(one.url, two.url);
       const see = (text: string) =>
         wb.next((f) => f.type === "message" && f.message.text === text, text);
       const sendAndSee = async (text: string) => {
-        await wa.sendMessage(dm.id, text, text);
+        await wa.sendMessage(dm, text, text);
         await see(text);
       };
       await sendAndSee("up");
@@ -56,7 +41,7 @@ Deno.test({
       );
       // Published while Redis is down: B gets them from the log.
       for (let i = 0; i < 5; i++) {
-        await wa.sendMessage(dm.id, `down ${i}`, `down${i}`);
+        await wa.sendMessage(dm, `down ${i}`, `down${i}`);
       }
       for (let i = 0; i < 5; i++) {
         assert.equal((await see(`down ${i}`)).message.seq, i + 2);
@@ -83,12 +68,7 @@ Deno.test({
       }
       await wa.close();
       await wb.close();
-    } finally {
-      await one.stop();
-      await two.stop();
-      await redis.stop();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-    }
+    });
   },
 });
 
@@ -97,22 +77,9 @@ Deno.test({
     "scale: when only a publisher's Redis connection drops, the events it could not publish still reach the other process",
   ignore: !(await hasRedisServer()) && !Deno.env.get("CI"),
   async fn() {
-    const redis = await startRedis();
-    const dir = await Deno.makeTempDir({ prefix: "rt_pubdrop_" });
-    const env = { KV_PATH: `${dir}/shared.kv`, FANOUT: redis.url };
-    const one = await spawnApp(env);
-    const two = await spawnApp(env);
-    try {
-      const a = await signedInClient(one.url);
-      const b = await signedInClient(two.url);
-      const { body: dm } = await a.json<{ id: string }>("/api/dms", {
-        json: { username: b.username },
-      });
-      const wa = await chatSocket(a);
-      const wb = await chatSocket(b);
-      await wa.subscribe(dm.id);
-      await wb.subscribe(dm.id);
-      await wa.sendMessage(dm.id, "before", "before");
+    await withRedisPair(async (redis, one, two) => {
+      const { dm, wa, wb } = await dmPair(one.url, two.url);
+      await wa.sendMessage(dm, "before", "before");
       await wb.next((f) => f.type === "message", "before");
       // Drops the publishing connections (not the subscribers'): B's own
       // connection stays up, so only A knows events were dropped.
@@ -121,7 +88,7 @@ Deno.test({
         /:\d/,
       );
       for (let i = 0; i < 3; i++) {
-        await wa.sendMessage(dm.id, `dropped ${i}`, `dropped${i}`);
+        await wa.sendMessage(dm, `dropped ${i}`, `dropped${i}`);
       }
       for (let i = 0; i < 3; i++) {
         const f = await wb.next(
@@ -137,11 +104,6 @@ Deno.test({
       );
       await wa.close();
       await wb.close();
-    } finally {
-      await one.stop();
-      await two.stop();
-      await redis.stop();
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-    }
+    });
   },
 });

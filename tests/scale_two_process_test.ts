@@ -7,8 +7,8 @@
  * asserted (no timing thresholds in tests).
  */
 import assert from "node:assert/strict";
-import { Client, signedInClient } from "./helpers/client.ts";
-import { chatSocket } from "./helpers/chat_ws.ts";
+import { Client } from "./helpers/client.ts";
+import { dmPair } from "./helpers/dm_pair.ts";
 import { type AppProcess, spawnApp } from "./helpers/process.ts";
 import { hasRedisServer, startRedis } from "./helpers/redis.ts";
 import { CloseCode } from "../lib/chat/protocol.ts";
@@ -26,15 +26,9 @@ async function crossProcessScenario(
   one: AppProcess,
   two: AppProcess,
 ): Promise<void> {
-  const a = await signedInClient(one.url);
-  const b = await signedInClient(two.url);
-  const { body: dm } = await a.json<{ id: string }>("/api/dms", {
-    json: { username: b.username },
-  });
-  const wa = await chatSocket(a);
-  const wb = await chatSocket(b);
-  await wa.subscribe(dm.id);
-  await wb.subscribe(dm.id);
+  const pair = await dmPair(one.url, two.url);
+  const { a, b, wa, wb } = pair;
+  const dm = { id: pair.dm };
 
   // A → B live: nothing else passes through B, so only the doorbell can
   // bring it. Measured several times; the figure goes to docs/DEPLOY.md.

@@ -9,43 +9,15 @@ import { withKv } from "./helpers/kv.ts";
 
 Deno.test("search index: every query answers exactly what a full scan answers, across rooms, far-apart words and pages", async () => {
   await withKv(async (kv) => {
-    const rooms = ["ra", "rb", "rc"];
-    const op = kv.atomic();
-    for (const r of rooms) {
-      const room = {
-        id: r,
-        name: r,
-        visibility: "private",
-        createdBy: "u",
-        createdAt: "2026-01-01T00:00:00.000Z",
-      };
-      op.set(roomKey(r), room).set(memberKey(r, "u"), {}).set(
-        userRoomKey("u", r),
-        {},
-      );
-    }
-    await op.commit();
-    const writer = new GroupCommitter(kv, { hooks: [messageIndexHook] });
     const words = ["alpha", "alpine", "beta", "gamma", "Ωmega", "délta"];
-    const sends = [];
-    for (let i = 0; i < 900; i++) {
-      const text = [
+    const texts = Array.from({ length: 900 }, (_, i) =>
+      [
         words[i % 3],
         i % 5 === 0 ? "gamma" : "x",
         i === 17 || i === 801 ? "Ωmega rare" : "y",
         i % 97 === 0 ? "délta" : "z",
-      ].join(" ");
-      sends.push(
-        writer.send({
-          room: rooms[i % 3],
-          author: i % 2 ? "ann" : "bob",
-          text,
-          cid: `c${i}`,
-        }),
-      );
-    }
-    await Promise.all(sends);
-    await writer.close();
+      ].join(" "));
+    await writeMessages(kv, ["ra", "rb", "rc"], texts, 3);
     const queries = [
       "alp",
       "alpha gamma",
@@ -57,24 +29,7 @@ Deno.test("search index: every query answers exactly what a full scan answers, a
       "beta delta",
       "nothing",
     ];
-    for (const text of queries) {
-      const q = parseSearch({ q: text, limit: "50" });
-      const scan = (await fullScanSearch(kv, "u", { ...q, limit: 10_000 }))
-        .map((h) => `${h.room.id}:${h.message.seq}`);
-      const paged: string[] = [];
-      let cursor = "";
-      for (let n = 0; n < 100; n++) {
-        const page = await searchMessages(
-          kv,
-          "u",
-          parseSearch({ q: text, limit: "50", cursor }),
-        );
-        paged.push(...page.results.map((h) => `${h.room.id}:${h.message.seq}`));
-        cursor = page.cursor;
-        if (!cursor) break;
-      }
-      assert.deepEqual(paged, scan, text);
-    }
+    for (const text of queries) await assertSameAsScan(kv, text, "50");
   });
 });
 
@@ -102,5 +57,138 @@ Deno.test("search index: long messages (64 indexed words each) sent at once stay
       postings++;
     }
     assert.equal(postings, 24 * 64);
+  });
+});
+
+/**
+ * Writes `texts` (one message each, round-robin over `rooms`) through the
+ * group commit; the searching user "u" is in the first `readable` rooms.
+ */
+async function writeMessages(
+  kv: Deno.Kv,
+  rooms: string[],
+  texts: string[],
+  readable = rooms.length - 1,
+) {
+  const op = kv.atomic();
+  for (const [i, r] of rooms.entries()) {
+    op.set(roomKey(r), {
+      id: r,
+      name: r,
+      visibility: "private",
+      createdBy: "u",
+      createdAt: "2026-01-01T00:00:00.000Z",
+    });
+    if (i < readable) {
+      op.set(memberKey(r, "u"), {}).set(userRoomKey("u", r), {});
+    }
+  }
+  await op.commit();
+  const writer = new GroupCommitter(kv, { hooks: [messageIndexHook] });
+  await Promise.all(texts.map((text, i) =>
+    writer.send({
+      room: rooms[i % rooms.length],
+      author: i % 2 ? "ann" : "bob",
+      text,
+      cid: `c${i}`,
+    })
+  ));
+  await writer.close();
+}
+
+/** Every page of `text` joined, against the full scan; returns the count. */
+async function assertSameAsScan(
+  kv: Deno.Kv,
+  text: string,
+  limit = "20",
+  budget?: number,
+): Promise<number> {
+  const q = parseSearch({ q: text, limit });
+  const scan = (await fullScanSearch(kv, "u", { ...q, limit: 100_000 }))
+    .map((h) => `${h.room.id}:${h.message.seq}`);
+  const paged: string[] = [];
+  let cursor = "";
+  for (let n = 0; n < 1000; n++) {
+    const page = await searchMessages(
+      kv,
+      "u",
+      parseSearch({ q: text, limit, cursor }),
+      budget,
+    );
+    paged.push(...page.results.map((h) => `${h.room.id}:${h.message.seq}`));
+    cursor = page.cursor;
+    if (!cursor) break;
+  }
+  assert.deepEqual(paged, scan, `${text} (budget ${budget ?? "default"})`);
+  return scan.length;
+}
+
+Deno.test("search index: dense and sparse words together, prefixes of many words and phrases page exactly like a full scan", async () => {
+  await withKv(async (kv) => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    // "common" is in ~80 % of messages, "rare" in ~2 %, "mid" in ~15 %;
+    // "pre…" expands to 30 tokens; "tail" words are unique.
+    const texts = Array.from({ length: 2400 }, (_, i) => {
+      const w: string[] = [];
+      if (rnd() < 0.8) w.push("common");
+      if (rnd() < 0.02) w.push("rare");
+      if (rnd() < 0.15) w.push("mid");
+      if (rnd() < 0.3) w.push(`pre${Math.floor(rnd() * 30)}`);
+      if (rnd() < 0.1) w.push("common rare");
+      w.push(`tail${i}`);
+      return w.sort(() => rnd() - 0.5).join(" ");
+    });
+    await writeMessages(kv, ["r1", "r2", "r3", "r4"], texts);
+    const counts: Record<string, number> = {};
+    for (
+      const q of [
+        "common rare",
+        "rare common",
+        "common mid",
+        "mid rare",
+        '"common rare"',
+        "pre",
+        "pre1 common",
+        "common from:bob",
+        "rare from:ann",
+        "tail239",
+        "tail2398",
+        "common nothing",
+      ]
+    ) {
+      counts[q] = await assertSameAsScan(kv, q);
+      // A request that runs out of its scan budget answers what it has
+      // (maybe nothing) and a cursor; following it misses nothing.
+      await assertSameAsScan(kv, q, "20", 37);
+    }
+    // The data exercise what the test is about.
+    assert.ok(counts["common rare"] > 150, JSON.stringify(counts));
+    assert.ok(counts["mid rare"] > 20, JSON.stringify(counts));
+    assert.ok(counts["pre"] > 500, JSON.stringify(counts));
+    assert.equal(counts["common nothing"], 0);
+    assert.equal(counts["tail2398"], 1);
+  });
+});
+
+Deno.test("search index: a word prefixing more than 50 tokens still finds the word itself", async () => {
+  await withKv(async (kv) => {
+    // About 67 "pre…" tokens per readable room; the two exact ones go to
+    // r1 and r2 (the user is not in r3).
+    const texts = Array.from({ length: 201 }, (_, i) => `pre${i} filler`);
+    texts.push("pre exact", "pre exact again");
+    await writeMessages(kv, ["r1", "r2", "r3"], texts);
+    const page = await searchMessages(
+      kv,
+      "u",
+      parseSearch({ q: "pre exact" }),
+    );
+    assert.deepEqual(
+      page.results.map((h) => h.message.text),
+      ["pre exact again", "pre exact"],
+    );
   });
 });

@@ -7,6 +7,7 @@
 import type { EventBus } from "../events.ts";
 import type { Connection } from "./connection.ts";
 import type { GroupCommitter, SendInput } from "./group_commit.ts";
+import type { SendAccess } from "./send_access.ts";
 import { claimFiles } from "../files/store.ts";
 import { toggleReaction } from "./reactions.ts";
 import { checkReply } from "./replies.ts";
@@ -29,6 +30,8 @@ export interface ActionDeps {
   kv: Deno.Kv;
   bus: EventBus;
   writer: GroupCommitter;
+  /** Who may send, cached (see send_access.ts); without it, a KV read per send. */
+  access?: SendAccess;
 }
 
 /**
@@ -42,7 +45,10 @@ export async function send(
   conn: Connection,
   f: SendFrame,
 ): Promise<void> {
-  const stored = await requireWritable(deps.kv, conn.user, f.room);
+  // Cached per instance; the group commit re-checks it for this send.
+  const stored = deps.access
+    ? await deps.access.writable(conn.user, f.room)
+    : await requireWritable(deps.kv, conn.user, f.room);
   const { room, text, cid } = f;
   const input: SendInput = {
     room,

@@ -58,8 +58,9 @@ export interface RoomSub {
 /** A signed-in user's socket. */
 export class Connection {
   readonly rooms = new Map<string, RoomSub>();
-  readonly presenceSent = new Map<string, boolean>();
-  readonly typingAt = new Map<string, number>();
+  // Made on first use: most idle sockets never type (bench/memory.ts).
+  #presenceSent?: Map<string, boolean>;
+  #typingAt?: Map<string, number>;
   lastSeen = Date.now();
   overSince = 0;
   closed = false;
@@ -80,6 +81,16 @@ export class Connection {
     readonly limits: BufferLimits,
     readonly hooks: ConnectionHooks,
   ) {}
+
+  /** Presence state last sent on this socket, per user. */
+  get presenceSent(): Map<string, boolean> {
+    return this.#presenceSent ??= new Map();
+  }
+
+  /** When this socket last sent `typing`, per room. */
+  get typingAt(): Map<string, number> {
+    return this.#typingAt ??= new Map();
+  }
 
   /** Sends a frame (dropped silently once the socket is not open). */
   send(frame: ServerFrame): void {

@@ -8,6 +8,10 @@
  * The cid index is read inside the same snapshot; since every write to a
  * room's log also changes its counter, the counter check guards the cid too.
  * A send's promise resolves only after its batch is committed (durable).
+ * Guards ({@link CommitGuard}) re-read what authorises each send (the
+ * sender's membership) in the batch's own read, after the send was queued:
+ * a send queued after a removal committed is refused, whatever the caller
+ * checked or cached before.
  * @module
  */
 import { newId } from "../ids.ts";
@@ -49,6 +53,16 @@ export interface CommitHook {
   write(op: Deno.AtomicOperation, message: Message, input: SendInput): void;
 }
 
+/**
+ * A condition each send must still meet when its batch is read. `keys`
+ * names what to read for an input (shared keys are read once per batch);
+ * `check` throws to refuse that send alone (the rest of the batch goes on).
+ */
+export interface CommitGuard {
+  keys(input: SendInput): Deno.KvKey[];
+  check(input: SendInput, entries: Deno.KvEntryMaybe<unknown>[]): void;
+}
+
 /** Result of a send: the stored message, and whether the cid was seen before. */
 export interface SendResult {
   message: Message;
@@ -69,6 +83,8 @@ export interface GroupCommitOptions {
   maxTries?: number;
   /** Extra writes per new message (indexes), in the same atomic. */
   hooks?: CommitHook[];
+  /** Conditions re-read for every send in its batch (authorisation). */
+  guards?: CommitGuard[];
   /** Called after every committed batch (for metrics and tests). */
   onCommit?: (messages: number) => void;
 }
@@ -96,6 +112,7 @@ export class GroupCommitter {
   readonly #maxKeyBytes: number;
   readonly #maxTries: number;
   readonly #hooks: CommitHook[];
+  readonly #guards: CommitGuard[];
   readonly #onCommit?: (n: number) => void;
   #queue: Pending[] = [];
   #running: Promise<void> | null = null;
@@ -113,6 +130,7 @@ export class GroupCommitter {
     this.#maxKeyBytes = options.maxKeyBytes ?? 70_000;
     this.#maxTries = options.maxTries ?? 50;
     this.#hooks = options.hooks ?? [];
+    this.#guards = options.guards ?? [];
     this.#onCommit = options.onCommit;
   }
 
@@ -168,7 +186,11 @@ export class GroupCommitter {
         const batch = this.#take();
         try {
           const results = await this.#commitBatch(batch.map((p) => p.input));
-          batch.forEach((p, i) => p.resolve(results[i]));
+          batch.forEach((p, i) => {
+            const r = results[i];
+            if ("refused" in r) p.reject(r.refused);
+            else p.resolve(r);
+          });
         } catch (err) {
           for (const p of batch) p.reject(err);
         }
@@ -215,28 +237,72 @@ export class GroupCommitter {
     return batch;
   }
 
-  async #commitBatch(inputs: SendInput[]): Promise<SendResult[]> {
+  /**
+   * Reads the guards' keys for `inputs` (each distinct key once) and
+   * returns the refused inputs by index, with their errors.
+   */
+  async #guard(inputs: SendInput[]): Promise<Map<number, unknown>> {
+    const refused = new Map<number, unknown>();
+    if (this.#guards.length === 0) return refused;
+    const slots = new Map<string, number>();
+    const keys: Deno.KvKey[] = [];
+    const wanted = inputs.map((input) =>
+      this.#guards.map((g) =>
+        g.keys(input).map((key) => {
+          const id = JSON.stringify(key);
+          let slot = slots.get(id);
+          if (slot === undefined) {
+            slots.set(id, slot = keys.length);
+            keys.push(key);
+          }
+          return slot;
+        })
+      )
+    );
+    const entries = await getManyChunked(this.#kv, keys);
+    inputs.forEach((input, i) => {
+      try {
+        this.#guards.forEach((g, j) =>
+          g.check(input, wanted[i][j].map((slot) => entries[slot]))
+        );
+      } catch (err) {
+        refused.set(i, err);
+      }
+    });
+    return refused;
+  }
+
+  async #commitBatch(
+    inputs: SendInput[],
+  ): Promise<(SendResult | { refused: unknown })[]> {
     const kv = this.#kv;
     const rooms = [...new Set(inputs.map((i) => i.room))];
     for (let attempt = 1;; attempt++) {
-      const [seqs, cids] = await retryLocked(() =>
+      // One round of reads: counters, cids and the guards (authorisation,
+      // read after every send of the batch was queued).
+      const [seqs, cids, refused] = await retryLocked(() =>
         Promise.all([
           getManyChunked<number>(kv, rooms.map(seqKey)),
           getManyChunked<{ id: string; seq: number }>(
             kv,
             inputs.map((i) => cidKey(i.room, i.author, i.cid)),
           ),
+          this.#guard(inputs),
         ])
       );
       const next = new Map<string, number>();
       rooms.forEach((r, i) => next.set(r, seqs[i].value ?? 0));
       const op = kv.atomic();
       seqs.forEach((e) => op.check(e));
-      const results: SendResult[] = [];
+      const results: (SendResult | { refused: unknown })[] = [];
       const fresh = new Map<string, SendResult>();
       const readMarks = new Map<string, [string, string, number]>();
       const now = new Date().toISOString();
       inputs.forEach((input, i) => {
+        if (refused.has(i)) {
+          results.push({ refused: refused.get(i) });
+          return;
+        }
         const ck = `${input.room}\0${input.author}\0${input.cid}`;
         const seen = cids[i].value;
         if (seen) {
@@ -312,8 +378,12 @@ export class GroupCommitter {
   }
 
   /** Replaces placeholder duplicates (id and seq only) by the stored message. */
-  async #fillDuplicates(results: SendResult[]): Promise<SendResult[]> {
-    const partial = results.filter((r) => r.duplicate && !r.message.author);
+  async #fillDuplicates<R extends SendResult | { refused: unknown }>(
+    results: R[],
+  ): Promise<R[]> {
+    const partial = results.filter((r): r is R & SendResult =>
+      "message" in r && r.duplicate && !r.message.author
+    );
     if (partial.length === 0) return results;
     const stored = await getManyChunked<Message>(
       this.#kv,

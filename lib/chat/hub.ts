@@ -12,6 +12,7 @@ import { type BusEvent, type EventBus, SESSION_ENDED } from "../events.ts";
 import * as actions from "./actions.ts";
 import { Connection } from "./connection.ts";
 import type { GroupCommitter } from "./group_commit.ts";
+import type { SendAccess } from "./send_access.ts";
 import { Presence } from "./presence.ts";
 import {
   type ClientFrame,
@@ -31,6 +32,8 @@ export interface HubDeps {
   kv: Deno.Kv;
   bus: EventBus;
   writer: GroupCommitter;
+  /** Cache of who may send (forgotten here on `left` and access changes). */
+  access?: SendAccess;
 }
 
 const enc = new TextEncoder();
@@ -130,9 +133,11 @@ export class ChatHub {
           return;
         }
         if (ev.type === ACCESS_CHANGED) {
+          this.#deps.access?.forgetUser(user);
           return this.#background(this.#revalidate(conns));
         }
         if (ev.type === "left" && typeof ev.room === "string") {
+          this.#deps.access?.forget(ev.room, user);
           // The user left the room: stop its live events on every socket.
           for (const c of conns) this.#unsubscribe(c, ev.room);
         }
@@ -142,7 +147,7 @@ export class ChatHub {
       this.#background(this.#presence.connected(user));
     };
     if (socket.readyState === WebSocket.OPEN) open();
-    else socket.addEventListener("open", open);
+    else socket.addEventListener("open", open, { once: true });
     socket.addEventListener("message", (e) => this.#onFrame(conn, e.data));
     socket.addEventListener("close", () => this.#drop(conn));
     socket.addEventListener("error", () => this.#drop(conn));
@@ -280,6 +285,7 @@ export class ChatHub {
   }
 
   #onRoomEvent(room: string, ev: BusEvent): void {
+    if (ev.type === "archived") this.#deps.access?.forgetRoom(room);
     let text: string | undefined;
     const encode = () => text ??= JSON.stringify(ev);
     for (const conn of this.#rooms.get(room)?.conns ?? []) {

@@ -81,12 +81,35 @@ export async function requireMember(
     roomKey(roomId),
     memberKey(roomId, user),
   ]);
+  return memberOrThrow(room, member);
+}
+
+/**
+ * The access rule of {@link requireMember} on already-read entries: the
+ * room when the membership exists, else NotFoundError (unknown, private,
+ * direct) or ForbiddenError `not_member` (unjoined public room).
+ */
+export function memberOrThrow(
+  room: Deno.KvEntryMaybe<StoredRoom>,
+  member: Deno.KvEntryMaybe<unknown>,
+): StoredRoom {
   if (!room.value) throw new NotFoundError("No such room.");
   if (member.versionstamp !== null) return room.value;
   if (room.value.visibility === "public") {
     throw new ForbiddenError("Join the room first.", "not_member");
   }
   throw new NotFoundError("No such room.");
+}
+
+/** Refuses an archived room (read-only) with ForbiddenError `archived`. */
+export function refuseArchived(room: StoredRoom): StoredRoom {
+  if (room.archived) {
+    throw new ForbiddenError(
+      "This room is archived (read-only).",
+      "archived",
+    );
+  }
+  return room;
 }
 
 /**
@@ -98,14 +121,7 @@ export async function requireWritable(
   user: string,
   roomId: string,
 ): Promise<StoredRoom> {
-  const room = await requireMember(kv, user, roomId);
-  if (room.archived) {
-    throw new ForbiddenError(
-      "This room is archived (read-only).",
-      "archived",
-    );
-  }
-  return room;
+  return refuseArchived(await requireMember(kv, user, roomId));
 }
 
 /** The room as seen by `user`, who must be a member. */

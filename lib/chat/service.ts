@@ -8,6 +8,7 @@ import { GroupCommitter } from "./group_commit.ts";
 import { ChatHub } from "./hub.ts";
 import { healOnResync } from "./resync.ts";
 import { messageIndexHook } from "./message_indexes.ts";
+import { SendAccess, sendGuard } from "./send_access.ts";
 import type { UserExists } from "./rooms.ts";
 import { getUserByUsername, roleOf } from "../auth/users.ts";
 
@@ -15,6 +16,8 @@ import { getUserByUsername, roleOf } from "../auth/users.ts";
 export interface ChatService {
   writer: GroupCommitter;
   hub: ChatHub;
+  /** Who may send, cached per instance (re-checked by the writer). */
+  access: SendAccess;
   /** Whether a username belongs to an account (for DMs and adding members). */
   userExists: UserExists;
   /** Whether a username is an app admin (manages every room). */
@@ -28,8 +31,14 @@ export function chatFor(deps: AppDeps): ChatService {
   let svc = services.get(deps);
   if (svc) return svc;
   const { kv, bus, config } = deps;
-  const writer = new GroupCommitter(kv, { hooks: [messageIndexHook] });
-  const hub = new ChatHub({ kv, bus, writer }, {
+  const writer = new GroupCommitter(kv, {
+    hooks: [messageIndexHook],
+    guards: [sendGuard],
+  });
+  // Who may send: cached per instance, re-checked in every commit batch.
+  const access = new SendAccess(kv);
+  const stopForgetting = bus.onResync(() => access.clear());
+  const hub = new ChatHub({ kv, bus, writer, access }, {
     sendBurst: config.chatSendBurst,
     sendPerSecond: config.chatSendPerSecond,
     softBufferBytes: config.chatBufferBytes,
@@ -43,6 +52,7 @@ export function chatFor(deps: AppDeps): ChatService {
   svc = {
     writer,
     hub,
+    access,
     userExists: async (name) => (await getUserByUsername(kv, name)) !== null,
     isAdmin: async (name) => {
       const u = await getUserByUsername(kv, name);
@@ -52,6 +62,7 @@ export function chatFor(deps: AppDeps): ChatService {
   services.set(deps, svc);
   deps.onClose(async () => {
     stopHealing();
+    stopForgetting();
     await hub.close();
     await writer.close();
   });

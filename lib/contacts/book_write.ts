@@ -33,6 +33,8 @@ interface Change {
   after: StoredContact | null;
   /** Only the record and its tokens (the other keys are in place). */
   indexOnly?: boolean;
+  /** Tokens of `after` when the caller computed them already. */
+  tokens?: string[];
 }
 
 interface PartitionWrite {
@@ -60,11 +62,13 @@ export class BookWrite {
    * of `after` go to `shard` when given (a new shard id that nobody else
    * writes: an import batch), else stay in `before`'s shard, else go to a
    * new shard named by the contact's id. Returns `after` as it is stored.
+   * `tokens`, when given, are `contactTokens(after)` computed already.
    */
   change(
     before: StoredContact | null,
     after: Contact | null,
     shard?: string,
+    tokens?: string[],
   ): StoredContact | null {
     let stored: StoredContact | null = null;
     if (after) {
@@ -73,7 +77,7 @@ export class BookWrite {
       if (shard) this.#fresh.add(shard);
       stored = { ...after, _ix: ix };
     }
-    this.#changes.push({ before, after: stored });
+    this.#changes.push({ before, after: stored, tokens });
     return stored;
   }
 
@@ -111,14 +115,14 @@ export class BookWrite {
       }
       return p;
     };
-    for (const { before, after, indexOnly } of this.#changes) {
+    for (const { before, after, indexOnly, tokens } of this.#changes) {
       if (indexOnly) {
         const key = contactKey(this.owner, after!.id);
         op.set(key, after);
         size.set(key, after);
       } else this.#stageEntries(op, size, before, after);
       const oldTokens = before?._ix ? contactTokens(before) : [];
-      const newTokens = after ? contactTokens(after) : [];
+      const newTokens = after ? tokens ?? contactTokens(after) : [];
       if (
         before?._ix && after && before._ix === after._ix &&
         oldTokens.join(" ") === newTokens.join(" ")

@@ -20,10 +20,22 @@ import {
   within,
 } from "./import_batch.ts";
 import type { BatchReport, ImportReport, Ready } from "./import_types.ts";
-import { contactEntries, contactTokens, fold, revKey } from "./keys.ts";
+import {
+  contactEntries,
+  contactTokens,
+  emailIndexKey,
+  fold,
+  revKey,
+  sortKey,
+} from "./keys.ts";
 import { AtomicSize, KV_LIMITS } from "./kv_size.ts";
 import { partOf } from "./search_index.ts";
-import { type ContactInput, validateContact } from "./model.ts";
+import {
+  type ContactData,
+  type ContactInput,
+  validateContact,
+} from "./model.ts";
+import { type Placement, placeRows } from "./import_order.ts";
 import { parseVcards } from "./vcard.ts";
 
 export type { ImportReport } from "./import_types.ts";
@@ -116,14 +128,13 @@ function fieldLabel(key: string): string {
  * website, a too long note, ...) is dropped with a warning instead of
  * losing the row. Throws for problems with the name or the emails.
  */
-function salvage(row: ImportRow, warnings: RowError[]): void {
+function salvage(row: ImportRow, warnings: RowError[]): ContactData {
   const c: ContactInput = row.contact;
   // Group names are checked on their own; stand-in ids count them here.
   const groups = row.groupNames.map((_, i) => `g${i}`);
   for (let tries = 0; tries < 32; tries++) {
     try {
-      validateContact({ ...c, groups });
-      return;
+      return validateContact({ ...c, groups });
     } catch (err) {
       const fields = (err as AppError).fields;
       if (!fields || Object.keys(fields).some((k) => ESSENTIAL.test(k))) {
@@ -167,16 +178,24 @@ function dropField(c: ContactInput, key: string, phones: Set<number>) {
   return value;
 }
 
-/** Validates rows and resolves group names to ids (creating groups). */
+/**
+ * Validates rows (salvaging what can be) and resolves group names to ids
+ * (creating groups). Returns the valid rows; each becomes a {@link Ready}
+ * only when its batch is near ({@link toReady}), so an import holds the
+ * validated form of a few thousand rows at a time, not of the whole file.
+ */
 async function prepare(
   kv: Deno.Kv,
   owner: string,
   rows: ImportRow[],
   errors: RowError[],
   warnings: RowError[],
-): Promise<Ready[]> {
+): Promise<
+  { valid: ImportRow[]; placements: Placement[]; groupIds: Map<string, string> }
+> {
   const names = new Set<string>();
   const valid: ImportRow[] = [];
+  const placements: Placement[] = [];
   for (const row of rows) {
     try {
       row.groupNames = row.groupNames.filter((n) => {
@@ -193,27 +212,53 @@ async function prepare(
           return false;
         }
       }).map(validateGroupName);
-      salvage(row, warnings);
+      const data = salvage(row, warnings);
       row.groupNames.forEach((n) => names.add(n));
       valid.push(row);
+      placements.push(placementOf(data));
     } catch (err) {
       errors.push({ line: row.line, message: firstProblem(err) });
     }
   }
-  const ids = await ensureGroups(kv, owner, [...names]);
-  return valid.map((row) => ({
-    line: row.line,
-    data: validateContact({
-      ...row.contact,
-      groups: row.groupNames.map((n) => ids.get(fold(n))!),
-    }),
-  }));
+  rows.length = 0; // the caller's array: its rows live on in `valid` only
+  const groupIds = await ensureGroups(kv, owner, [...names]);
+  return { valid, placements, groupIds };
 }
+
+/** Where a validated row goes in a sorted import: its match keys and name. */
+function placementOf(d: ContactData): Placement {
+  return {
+    keys: d.emails.length
+      ? d.emails.map((e) => `contact_email\u0000${emailIndexKey(e.value)}`)
+      : [],
+    sort: sortKey(d),
+  };
+}
+
+/** A valid row in its stored form, with its search tokens. */
+function toReady(row: ImportRow, groupIds: Map<string, string>): Ready {
+  const data = validateContact({
+    ...row.contact,
+    groups: row.groupNames.map((n) => groupIds.get(fold(n))!),
+  });
+  return { line: row.line, data, tokens: contactTokens(data) };
+}
+
+/**
+ * Imports of at least this many valid rows are written sorted by name;
+ * smaller ones (a few batches) in file order.
+ */
+const SORT_FROM = 1_000;
+
+/** Rows made ready ahead of the batch being sized (a batch is far fewer). */
+const LOOKAHEAD = 1_500;
 
 /**
  * Writes validated rows in batches. Each batch is one atomic; a failed
  * batch is reported with its lines and the import stops there, so the
- * report always says which rows are stored.
+ * report always says which rows are stored. `rows` is emptied: each row is
+ * released once its batch is staged, so memory stays bounded by the batches
+ * in flight rather than the file.
  */
 export async function importRows(
   kv: Deno.Kv,
@@ -229,7 +274,42 @@ export async function importRows(
     errors: [...parseErrors],
     warnings: [],
   };
-  const ready = await prepare(kv, owner, rows, report.errors, report.warnings);
+  const prepared = await prepare(
+    kv,
+    owner,
+    rows,
+    report.errors,
+    report.warnings,
+  );
+  const { groupIds } = prepared;
+  // Pipelined: batch N+1 is read, merged and staged while batch N commits;
+  // it then commits only if the book revision is still the one N wrote
+  // (read before the match keys, so a write in between fails the first
+  // commit instead of going unseen).
+  let rev = await kv.get<number>(revKey(owner));
+  // The book's match keys, read once (and kept up to date with what this
+  // import commits) instead of looked up per batch; dropped when another
+  // write comes in between (batches then read them again).
+  let known = await loadMatchIndex(kv, owner);
+  // A big import writes its rows sorted by name (see import_order.ts), so
+  // each batch's sort, group and (usually) email keys land next to each
+  // other in the store instead of all over it.
+  const ordered = prepared.valid.length >= SORT_FROM && known !== null;
+  const valid = ordered
+    ? placeRows(prepared.valid, prepared.placements, known!)
+    : prepared.valid;
+  prepared.placements.length = 0;
+  // Rows become Ready just ahead of their batch and are dropped from here
+  // once their batch is staged (the batch keeps them until it commits).
+  const ready: Array<Ready | undefined> = new Array(valid.length);
+  let filled = 0;
+  const fill = (upTo: number) => {
+    for (; filled < Math.min(upTo, valid.length); filled++) {
+      ready[filled] = toReady(valid[filled], groupIds);
+      (valid as Array<ImportRow | undefined>)[filled] = undefined;
+    }
+    return filled;
+  };
   // Batches are sized by mutations, bytes and key bytes (KV's limits), with
   // a margin for what merging with stored contacts adds; a batch that still
   // does not fit is halved.
@@ -244,13 +324,8 @@ export async function importRows(
     keys: Math.floor(limits.keys * 0.85),
   };
   const total = ready.length;
-  // Pipelined: batch N+1 is read, merged and staged while batch N commits;
-  // it then commits only if the book revision is still the one N wrote.
-  let rev = await kv.get<number>(revKey(owner));
-  // The book's match keys, read once (and kept up to date with what this
-  // import commits) instead of looked up per batch; dropped when another
-  // write comes in between (batches then read them again).
-  let known = await loadMatchIndex(kv, owner);
+  /** Rows not saved when the batch starting at `from` fails. */
+  const stopped = (from: number) => ordered ? total - from : undefined;
   let inflight: Inflight | null = null;
   let i = 0;
   let shrink = 1;
@@ -263,7 +338,7 @@ export async function importRows(
     try {
       res = await f.commit;
     } catch (err) {
-      stopAt(report, f.rows[0].line, err);
+      stopAt(report, f.rows[0].line, err, stopped(f.end - f.rows.length));
       return "failed";
     }
     if (res.ok) {
@@ -286,7 +361,7 @@ export async function importRows(
         }, REDO_TRIES),
       );
     } catch (err) {
-      stopAt(report, f.rows[0].line, err);
+      stopAt(report, f.rows[0].line, err, stopped(f.end - f.rows.length));
       return "failed";
     }
     rev = await kv.get<number>(revKey(owner));
@@ -294,9 +369,10 @@ export async function importRows(
     return "redone";
   };
   while (i < ready.length) {
-    let size = batchSize(owner, ready, i, target);
+    const end = fill(i + LOOKAHEAD);
+    let size = batchSize(owner, ready as Ready[], i, end, target);
     size = Math.max(1, Math.floor(size / shrink));
-    const batch = ready.slice(i, i + size);
+    const batch = ready.slice(i, i + size) as Ready[];
     let built: BuiltBatch;
     try {
       built = await buildBatch(
@@ -313,7 +389,7 @@ export async function importRows(
         shrink *= 2;
         continue;
       }
-      stopAt(report, batch[0].line, err);
+      stopAt(report, batch[0].line, err, stopped(i));
       break;
     }
     if (inflight) {
@@ -334,6 +410,7 @@ export async function importRows(
       overlay: built.overlay,
     };
     shrink = 1;
+    ready.fill(undefined, i, i + batch.length);
     i += batch.length;
   }
   if (inflight) await settle();
@@ -356,17 +433,19 @@ function batchSize(
   owner: string,
   ready: Ready[],
   from: number,
+  end: number,
   target: BatchLimits,
 ): number {
   const size = new AtomicSize();
   size.set(["contacts_rev", owner], 0);
   const parts = new Set<string>();
   let n = 0;
-  for (; from + n < ready.length; n++) {
-    const c = { ...ready[from + n].data, id: ID, createdAt: ID, updatedAt: ID };
+  for (; from + n < end; n++) {
+    const row = ready[from + n];
+    const c = { ...row.data, id: ID, createdAt: ID, updatedAt: ID };
     for (const e of contactEntries(owner, c)) size.set(e.key, e.value);
     size.bytes += 12; // the record's shard name
-    for (const t of contactTokens(c)) {
+    for (const t of row.tokens ?? contactTokens(c)) {
       size.bytes += t.length + ID.length + 2;
       const p = partOf(t);
       if (!parts.has(p)) {
@@ -395,11 +474,23 @@ function add(report: ImportReport, r: BatchReport) {
   report.errors.push(...r.errors);
 }
 
-function stopAt(report: ImportReport, line: number, err: unknown) {
+/**
+ * Reports where an import stopped: at `line`, and with `left` (rows not
+ * saved, this one included) when the import wrote rows sorted by name.
+ */
+function stopAt(
+  report: ImportReport,
+  line: number,
+  err: unknown,
+  left?: number,
+) {
+  const message = (err as Error).message;
   report.errors.push({
     line,
-    message: `Rows from line ${line} on were not saved: ${
-      (err as Error).message
-    }`,
+    message: left === undefined
+      ? `Rows from line ${line} on were not saved: ${message}`
+      : `This row and ${left - 1} more were not saved (an import of ${
+        SORT_FROM.toLocaleString("en")
+      } rows or more writes them sorted by name): ${message}`,
   });
 }

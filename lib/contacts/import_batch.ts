@@ -180,6 +180,8 @@ export async function buildBatch(
   }
   const original = new Map(current);
   const created = new Set<string>();
+  /** Tokens of created contacts, computed when the batch was sized. */
+  const tokensOf = new Map<string, string[] | undefined>();
   const now = new Date().toISOString();
   for (const row of batch) {
     const ids = new Set(
@@ -213,6 +215,7 @@ export async function buildBatch(
       };
       current.set(c.id, c);
       created.add(c.id);
+      tokensOf.set(c.id, row.tokens);
       for (const k of matchKeys(owner, c)) idOf.set(keyId(k), c.id);
       r.imported++;
       continue;
@@ -246,6 +249,7 @@ export async function buildBatch(
       if (!data[f]) delete after[f];
     }
     current.set(id, after);
+    tokensOf.delete(id); // merged: its tokens are no longer the row's
     for (const k of matchKeys(owner, after)) idOf.set(keyId(k), id);
     r.updated++; // every row lands in exactly one of the counts
   }
@@ -262,7 +266,10 @@ export async function buildBatch(
     const before = created.has(id) ? null : original.get(id) ?? null;
     if (before === c) continue;
     if (prev && before?._ix === prev.shard) touchesPrev = true;
-    overlay.records.set(id, write.change(before, c, overlay.shard)!);
+    overlay.records.set(
+      id,
+      write.change(before, c, overlay.shard, tokensOf.get(id))!,
+    );
     for (const k of matchKeys(owner, c)) overlay.keys.set(keyId(k), id);
   }
   // Moving a contact out of the committing batch's shard reads that shard.

@@ -10,6 +10,8 @@ import type { ContactData } from "./model.ts";
 export interface Ready {
   line: number;
   data: ContactData;
+  /** Search tokens of `data`, computed once (sizing and staging share them). */
+  tokens?: string[];
 }
 
 /** What one batch did. */

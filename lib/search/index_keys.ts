@@ -40,14 +40,22 @@ export function indexCost(
   return { mutations: tokens.length, keyBytes, tokens };
 }
 
+/** The index entries of a message: one posting per distinct token. */
+export function indexEntries(
+  m: Message,
+  tokens: string[] = indexTokens(m.text),
+): [Deno.KvKey, number][] {
+  const t = Date.parse(m.createdAt);
+  return tokens.map((token) => [postingKey(m.room, token, m.seq), t]);
+}
+
 /** Adds the index entries of a new message (`tokens` from {@link indexCost}). */
 export function writeIndex(
   op: Deno.AtomicOperation,
   m: Message,
   tokens: string[] = indexTokens(m.text),
 ): void {
-  const t = Date.parse(m.createdAt);
-  for (const token of tokens) op.set(postingKey(m.room, token, m.seq), t);
+  for (const [key, t] of indexEntries(m, tokens)) op.set(key, t);
 }
 
 /** Moves the index of a message from `before` to `after` (edit or delete). */

@@ -26,12 +26,13 @@ import {
   viewRoom,
 } from "../chat/room_access.ts";
 import { listMyRoomIds } from "../chat/room_lists.ts";
+import { readMessages } from "./read_messages.ts";
 import { intersect } from "./streams.ts";
 import { encodeCursor, type SearchCursor, type SearchQuery } from "./query.ts";
 import { queryTokens, words } from "./tokens.ts";
 
 /** Most candidates one request examines before answering (with a cursor). */
-export const SCAN_BUDGET = 2000;
+export const SCAN_BUDGET = 1000;
 
 /** A highlighted range of `message.text` (UTF-16 offsets, end exclusive). */
 export interface Highlight {
@@ -207,6 +208,12 @@ export async function searchMessages(
         best = i;
       }
     });
+    if (best < 0 && waiting.length && heads.every((h) => h.done)) {
+      // Nothing open holds a candidate: open the room with the newest
+      // activity (and any as new), then look again.
+      await openDue(waiting[0].t);
+      return await pickBest();
+    }
     const bar = best < 0 ? -Infinity : heads[best].value!.t;
     if (waiting.length && waiting[0].t >= bar) {
       await openDue(bar);
@@ -219,10 +226,17 @@ export async function searchMessages(
   let lastSeen: Candidate | undefined;
   let leftover = false;
   const more = () => waiting.length > 0 || heads.some((h) => !h.done);
+  // Phrases, `from:` and words dropped from a room's intersection reject
+  // candidates only once their message is read: while batches match less
+  // than half, they grow, so rejected candidates are read many at a time.
+  let scale = 1;
   while (results.length < q.limit && more() && examined < budget) {
     // The next batch of candidates in result order.
     const batch: Candidate[] = [];
-    const want = Math.min(q.limit - results.length + 10, budget - examined);
+    const want = Math.min(
+      (q.limit - results.length + 10) * scale,
+      budget - examined,
+    );
     while (batch.length < want) {
       const best = await pickBest();
       if (best < 0) break;
@@ -230,12 +244,10 @@ export async function searchMessages(
       heads[best] = await streams[best].next();
     }
     examined += batch.length;
+    const before = results.length;
     const missing = batch.filter((c) => !c.message);
-    const fetched = await getManyChunked<Message>(
-      kv,
-      missing.map((c) => msgKey(c.r, c.s)),
-    );
-    missing.forEach((c, i) => (c.message = fetched[i].value ?? undefined));
+    const fetched = await readMessages(kv, missing);
+    missing.forEach((c, i) => (c.message = fetched[i]));
     for (const [i, c] of batch.entries()) {
       lastSeen = c;
       const hl = c.message ? matchMessage(c.message, q) : null;
@@ -250,6 +262,9 @@ export async function searchMessages(
           break;
         }
       }
+    }
+    if ((results.length - before) * 2 < batch.length) {
+      scale = Math.min(scale * 2, 16);
     }
   }
   await Promise.all(streams.map((s) => s.return(undefined)));

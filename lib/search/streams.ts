@@ -2,16 +2,21 @@
  * Posting streams of one room, newest first: a token's postings
  * ({@link TokenIter}), a query word's postings as the merge of every token
  * it prefixes ({@link TermStream}), and the intersection of all words of a
- * query by leapfrogging with seeks (a far seek re-opens the KV range below
- * the target instead of reading every entry in between).
+ * query by leapfrogging ({@link intersect}).
+ *
+ * Reads are sized to what a query needs: a word's tokens are found by a
+ * reverse skip-scan that also returns each token's newest posting (one KV
+ * read per token), and older postings are read in pages that grow (4, 16,
+ * 64, 256) only while a stream is consumed.
  * @module
  */
 import { postingKey, tokenPrefix } from "./index_keys.ts";
 
 /** Most distinct index tokens one query word expands to per room. */
 export const MAX_EXPANSION = 50;
-/** A seek further than this many seqs re-opens the range instead of stepping. */
-const SEEK_GAP = 128;
+/** First and largest page of older postings read for one token. */
+const FIRST_PAGE = 4;
+const LAST_PAGE = 256;
 
 /** A posting: seq and createdAt (ms). */
 export interface Posting {
@@ -19,73 +24,83 @@ export interface Posting {
   t: number;
 }
 
-/** The tokens of `room`'s index that start with `term` (at most {@link MAX_EXPANSION}). */
-export async function expand(
-  kv: Deno.Kv,
-  room: string,
-  term: string,
-): Promise<string[]> {
-  const tokens: string[] = [];
-  let start: Deno.KvKey = tokenPrefix(room, term);
-  const end: Deno.KvKey = tokenPrefix(room, term + "\u{10FFFF}");
-  while (tokens.length < MAX_EXPANSION) {
-    let next: string | undefined;
-    for await (const e of kv.list({ start, end }, { limit: 1 })) {
-      next = e.key[2] as string;
-    }
-    if (next === undefined) break;
-    tokens.push(next);
-    start = tokenPrefix(room, next + "\0");
-  }
-  return tokens;
-}
-
-/** One token's postings in a room, newest first, with seek. */
+/** One token's postings in a room, newest first, read in growing pages. */
 class TokenIter {
-  head: Posting | null = null;
-  #it!: AsyncIterator<Deno.KvEntry<number>>;
+  /** The newest posting not consumed yet, or null. */
+  head: Posting | null;
+  /** Entries and reads so far (how costly this token is, compared). */
+  cost = 0;
+  #buf: Posting[] = [];
+  #at = 0;
+  #page = FIRST_PAGE;
+  /** True when nothing older than the buffer exists. */
+  #end = false;
+
   constructor(
     readonly kv: Deno.Kv,
     readonly room: string,
     readonly token: string,
-  ) {}
-
-  /** Opens the range at postings with seq ≤ `max` (all when undefined). */
-  async open(max?: number): Promise<void> {
-    const prefix = tokenPrefix(this.room, this.token);
-    const sel: Deno.KvListSelector = max === undefined
-      ? { prefix }
-      : { prefix, end: postingKey(this.room, this.token, max + 1) };
-    this.#it = this.kv.list<number>(sel, { reverse: true, batchSize: 64 })[
-      Symbol.asyncIterator
-    ]();
-    await this.next();
+    head: Posting,
+  ) {
+    this.head = head;
   }
 
+  /**
+   * Reads a page of postings with seq < `below`; pages grow while the
+   * stream is read in order (`grow`), not on seeks.
+   */
+  async #fill(below: number, grow: boolean): Promise<void> {
+    const limit = this.#page;
+    if (grow) this.#page = Math.min(LAST_PAGE, this.#page * 4);
+    this.#buf = [];
+    this.#at = 0;
+    const iter = this.kv.list<number>({
+      start: tokenPrefix(this.room, this.token),
+      end: postingKey(this.room, this.token, below),
+    }, { reverse: true, limit, batchSize: limit });
+    for await (const e of iter) {
+      this.#buf.push({ s: e.key[3] as number, t: e.value });
+    }
+    this.cost += this.#buf.length + 1;
+    this.#end = this.#buf.length < limit;
+  }
+
+  /** Consumes the head. */
   async next(): Promise<void> {
-    const r = await this.#it.next();
-    this.head = r.done
-      ? null
-      : { s: r.value.key[3] as number, t: r.value.value };
+    if (!this.head) return;
+    if (this.#at >= this.#buf.length) {
+      if (this.#end) return void (this.head = null);
+      await this.#fill(this.head.s, true);
+    }
+    this.head = this.#buf[this.#at++] ?? null;
   }
 
   /** Moves to the newest posting with seq ≤ `max`. */
   async seek(max: number): Promise<void> {
     if (!this.head || this.head.s <= max) return;
-    if (this.head.s - max > SEEK_GAP) return await this.open(max);
-    while (this.head && this.head.s > max) await this.next();
+    while (this.#at < this.#buf.length && this.#buf[this.#at].s > max) {
+      this.#at++;
+    }
+    if (this.#at < this.#buf.length) {
+      this.head = this.#buf[this.#at++];
+      return;
+    }
+    if (this.#end) return void (this.head = null);
+    await this.#fill(max + 1, false);
+    this.head = this.#buf[this.#at++] ?? null;
   }
 }
 
 /** A query word's postings in a room: the merge of its tokens, newest first, unique. */
 export class TermStream {
   #iters: TokenIter[];
-  constructor(kv: Deno.Kv, room: string, tokens: string[]) {
-    this.#iters = tokens.map((t) => new TokenIter(kv, room, t));
+  constructor(iters: TokenIter[]) {
+    this.#iters = iters;
   }
 
-  async open(max?: number): Promise<void> {
-    await Promise.all(this.#iters.map((i) => i.open(max)));
+  /** Entries and reads so far over all its tokens. */
+  get consumed(): number {
+    return this.#iters.reduce((n, i) => n + i.cost, 0);
   }
 
   /** The newest posting not consumed yet, or null. */
@@ -112,9 +127,68 @@ export class TermStream {
   }
 }
 
+/** The newest entry in `sel`, or undefined. */
+async function last(
+  kv: Deno.Kv,
+  sel: Deno.KvListSelector,
+): Promise<Deno.KvEntry<number> | undefined> {
+  for await (
+    const e of kv.list<number>(sel, { reverse: true, limit: 1 })
+  ) return e;
+}
+
 /**
- * Postings of `room` containing every word (each as a prefix), newest
- * first, starting at seq ≤ `max`.
+ * A word's postings in `room` with seq ≤ `max`, or null when no token of
+ * the room starts with it. Tokens are found from the end of the word's
+ * prefix range backwards, each read returning the token's newest posting;
+ * past {@link MAX_EXPANSION} tokens the word itself is still included.
+ */
+async function termStream(
+  kv: Deno.Kv,
+  room: string,
+  term: string,
+  max?: number,
+): Promise<TermStream | null> {
+  const start = tokenPrefix(room, term);
+  let end = tokenPrefix(room, term + "\u{10FFFF}");
+  const iters: TokenIter[] = [];
+  while (iters.length < MAX_EXPANSION) {
+    const e = await last(kv, { start, end });
+    if (!e) break;
+    const token = e.key[2] as string;
+    iters.push(
+      new TokenIter(kv, room, token, { s: e.key[3] as number, t: e.value }),
+    );
+    end = tokenPrefix(room, token);
+  }
+  if (iters.length === MAX_EXPANSION && iters.at(-1)!.token !== term) {
+    const e = await last(kv, { prefix: tokenPrefix(room, term) });
+    if (e) {
+      iters.push(
+        new TokenIter(kv, room, term, { s: e.key[3] as number, t: e.value }),
+      );
+    }
+  }
+  if (!iters.length) return null;
+  const stream = new TermStream(iters);
+  if (max !== undefined) await stream.seek(max);
+  return stream;
+}
+
+/**
+ * A word whose stream has read more than this many times the sparsest
+ * one's entries, plus {@link DENSE_SLACK}, is dropped from the intersection.
+ */
+const DENSE_RATIO = 4;
+const DENSE_SLACK = 32;
+
+/**
+ * Postings of `room` that may contain every word (each as a prefix), newest
+ * first, starting at seq ≤ `max`. Words are intersected by leapfrogging,
+ * except that a word whose postings cost much more to step through than
+ * another's is dropped once that shows: reading the few extra messages costs
+ * less, and every candidate's message is checked against the whole query
+ * anyway (`matchMessage` in search.ts).
  */
 export async function* intersect(
   kv: Deno.Kv,
@@ -122,21 +196,33 @@ export async function* intersect(
   terms: string[],
   max?: number,
 ): AsyncGenerator<Posting> {
-  const tokenLists = await Promise.all(terms.map((t) => expand(kv, room, t)));
-  if (tokenLists.some((l) => l.length === 0)) return;
-  const streams = tokenLists.map((l) => new TermStream(kv, room, l));
-  await Promise.all(streams.map((s) => s.open(max)));
+  // A word that another word starts with adds nothing ("be" in "be best").
+  const unique = [...new Set(terms)].filter((t, _, all) =>
+    !all.some((o) => o !== t && o.startsWith(t))
+  );
+  const streams = await Promise.all(
+    unique.map((t) => termStream(kv, room, t, max)),
+  );
+  if (streams.some((s) => s === null)) return;
+  let live = streams as TermStream[];
   while (true) {
-    const heads = streams.map((s) => s.head);
+    if (live.length > 1) {
+      const least = Math.min(...live.map((s) => s.consumed));
+      const limit = least * DENSE_RATIO + DENSE_SLACK;
+      if (live.some((s) => s.consumed > limit)) {
+        live = live.filter((s) => s.consumed <= limit);
+      }
+    }
+    const heads = live.map((s) => s.head);
     if (heads.some((h) => h === null)) return;
     const target = Math.min(...heads.map((h) => h!.s));
     if (heads.every((h) => h!.s === target)) {
       yield heads[0]!;
-      await Promise.all(streams.map((s) => s.pop()));
+      await Promise.all(live.map((s) => s.pop()));
       continue;
     }
     await Promise.all(
-      streams.filter((s) => s.head!.s > target).map((s) => s.seek(target)),
+      live.filter((s) => s.head!.s > target).map((s) => s.seek(target)),
     );
   }
 }

@@ -132,68 +132,17 @@ export function serveGuarded(
   const track = (conn: Deno.Conn, ip: string) => {
     open++;
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
-    const http = serveHttp!(conn);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let active = 0;
-    let sockets = 0;
-    let ended = false;
-    let released = false;
-    const close = () => {
-      try {
-        http.close();
-      } catch { /* already closed */ }
-    };
-    const release = () => {
-      if (released || !ended || sockets > 0) return;
-      released = true;
-      clearTimeout(timer);
-      closers.delete(close);
-      open--;
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left > 0) perIp.set(ip, left);
-      else perIp.delete(ip);
-    };
-    const arm = () => {
-      clearTimeout(timer);
-      if (active === 0 && sockets === 0) {
-        timer = setTimeout(close, limits.idleMs);
-      }
-    };
-    closers.add(close);
-    arm();
-    const remoteAddr = conn.remoteAddr as Deno.NetAddr;
-    (async () => {
-      try {
-        for await (const ev of http) {
-          active++;
-          clearTimeout(timer);
-          watchUpgrades(ev.request, (socket) => {
-            sockets++;
-            socketClosed(socket).then(() => {
-              sockets--;
-              release();
-            });
-          });
-          Promise.resolve()
-            .then(() => handler(ev.request, { remoteAddr }))
-            .then(
-              (res) => ev.respondWith(res),
-              () =>
-                ev.respondWith(new Response("Internal error", { status: 500 })),
-            )
-            .catch(() => {}) // client gone mid-answer
-            .finally(() => {
-              active--;
-              arm();
-            });
-        }
-      } catch {
-        // A broken connection (reset, bad request line …).
-      } finally {
-        ended = true;
-        release();
-      }
-    })();
+    new TrackedConnection(serveHttp!(conn), conn.remoteAddr as Deno.NetAddr, {
+      limits,
+      handler,
+      closers,
+      release: () => {
+        open--;
+        const left = (perIp.get(ip) ?? 1) - 1;
+        if (left > 0) perIp.set(ip, left);
+        else perIp.delete(ip);
+      },
+    }).serve();
   };
 
   (async () => {
@@ -231,4 +180,101 @@ export function serveGuarded(
       return Promise.resolve();
     },
   };
+}
+
+/** What a tracked connection shares with its server. */
+interface Shared {
+  limits: ConnectionLimits;
+  handler: (req: Request, info: ConnInfo) => Response | Promise<Response>;
+  closers: Set<() => void>;
+  /** The connection and its sockets are gone: count it out. */
+  release(): void;
+}
+
+/**
+ * One accepted connection: its requests, its idle timer and the WebSockets
+ * upgraded from it. State lives in fields and methods rather than closures,
+ * and nothing keeps a request once answered, so an upgraded socket (open for
+ * hours) costs little memory (bench/memory.ts).
+ */
+class TrackedConnection {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #active = 0;
+  #sockets = 0;
+  #ended = false;
+  #released = false;
+  readonly close = () => {
+    try {
+      this.http.close();
+    } catch { /* already closed */ }
+  };
+
+  constructor(
+    readonly http: HttpConn,
+    readonly remoteAddr: Deno.NetAddr,
+    readonly shared: Shared,
+  ) {}
+
+  /** Answers requests until the connection ends. */
+  async serve(): Promise<void> {
+    this.shared.closers.add(this.close);
+    this.#arm();
+    try {
+      for await (const ev of this.http) this.#request(ev);
+    } catch {
+      // A broken connection (reset, bad request line …).
+    } finally {
+      this.#ended = true;
+      this.#release();
+    }
+  }
+
+  #request(ev: RequestEvent): void {
+    this.#active++;
+    this.#stopTimer();
+    watchUpgrades(ev.request, (socket) => this.#upgraded(socket));
+    Promise.resolve()
+      .then(() =>
+        this.shared.handler(ev.request, { remoteAddr: this.remoteAddr })
+      )
+      .then(
+        (res) => ev.respondWith(res),
+        () => ev.respondWith(new Response("Internal error", { status: 500 })),
+      )
+      .catch(() => {}) // client gone mid-answer
+      .finally(() => {
+        this.#active--;
+        this.#arm();
+      });
+  }
+
+  #upgraded(socket: WebSocket): void {
+    this.#sockets++;
+    socketClosed(socket).then(() => {
+      this.#sockets--;
+      this.#release();
+    });
+  }
+
+  #stopTimer(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Closes the connection after `idleMs` without a request or socket. */
+  #arm(): void {
+    this.#stopTimer();
+    if (this.#active === 0 && this.#sockets === 0) {
+      this.#timer = setTimeout(this.close, this.shared.limits.idleMs);
+    }
+  }
+
+  #release(): void {
+    if (this.#released || !this.#ended || this.#sockets > 0) return;
+    this.#released = true;
+    this.#stopTimer();
+    this.shared.closers.delete(this.close);
+    this.shared.release();
+  }
 }

@@ -22,10 +22,21 @@ export function trackUpgrade(req: Request, socket: WebSocket): void {
   watchers.delete(req);
 }
 
-/** Resolves when `socket` has closed. */
+const closings = new WeakMap<WebSocket, Promise<void>>();
+
+/**
+ * Resolves when `socket` has closed. Every caller shares one promise and one
+ * `close` listener per socket (the connection layer and the chat socket cap
+ * both wait on each socket; listeners cost memory on idle sockets).
+ */
 export function socketClosed(socket: WebSocket): Promise<void> {
-  if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-  return new Promise((resolve) =>
-    socket.addEventListener("close", () => resolve(), { once: true })
-  );
+  let closed = closings.get(socket);
+  if (closed) return closed;
+  closed = socket.readyState === WebSocket.CLOSED
+    ? Promise.resolve()
+    : new Promise((resolve) =>
+      socket.addEventListener("close", () => resolve(), { once: true })
+    );
+  closings.set(socket, closed);
+  return closed;
 }

@@ -9,6 +9,8 @@ import { freePort } from "./redis.ts";
 /** A spawned app process. */
 export interface AppProcess {
   url: string;
+  /** Process id (for /proc readings such as peak RSS). */
+  pid: number;
   /** Everything it printed on stderr so far (for failure messages). */
   stderr(): string;
   /** Everything it printed on stdout so far. */
@@ -75,6 +77,7 @@ export async function spawnApp(
   }
   return {
     url,
+    pid: child.pid,
     stderr: () => err,
     stdout: () => out,
     async until(pred) {
