@@ -242,6 +242,9 @@ async function measure(
   const t0 = performance.now();
   const sockets = await open();
   const opened = (performance.now() - t0) / 1000;
+  // Without a forced GC first (what a plain RSS reading shows).
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const unsettled = rss(p.child.pid);
   const after = await settled(p);
   if (snap) {
     const grown = groups(await snapshot(p, SNAPSHOT));
@@ -259,9 +262,9 @@ async function measure(
       opened.toFixed(1)
     } s; RSS ${mb(before.rss)} → ${mb(after.rss)} MB, JS heap ${
       mb(before.heap)
-    } → ${mb(after.heap)} MB; per socket ${kb(row.perSocketRss)} KB RSS, ${
-      kb(row.perSocketHeap)
-    } KB heap`,
+    } → ${mb(after.heap)} MB; per socket ${kb(row.perSocketRss)} KB RSS (${
+      kb((unsettled - before.rss) / sockets.length)
+    } KB before the forced GC), ${kb(row.perSocketHeap)} KB heap`,
   );
   return row;
 }

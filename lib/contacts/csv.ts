@@ -174,9 +174,14 @@ function buildRow(cells: string[], mapping: string[], line: number): ImportRow {
 /**
  * Reads a contacts CSV. Accepts a UTF-8 BOM, `,` `;` tab or `|`
  * delimiters, quoted fields with delimiters and new lines. Each row's
- * `line` is the file line where its record starts.
+ * `line` is the file line where its record starts. With `onRow`, each row
+ * goes to it as it is read instead of into `rows` (a big import then never
+ * holds every row).
  */
-export function parseContactsCsv(input: string): CsvParse {
+export function parseContactsCsv(
+  input: string,
+  onRow?: (row: ImportRow) => void,
+): CsvParse {
   const text = input.startsWith("\uFEFF") ? input.slice(1) : input;
   const firstLine = text.trimStart().split(/\r?\n/, 1)[0] ?? "";
   const delimiter = guessDelimiter(firstLine);
@@ -219,7 +224,9 @@ export function parseContactsCsv(input: string): CsvParse {
         });
         return;
       }
-      rows.push(buildRow(cells, mapping, rowLine));
+      const row = buildRow(cells, mapping, rowLine);
+      if (onRow) onRow(row);
+      else rows.push(row);
     },
   });
   const hs: string[] = headers ?? [];

@@ -5,37 +5,24 @@
  * revision. The answer always reports what happened to every row.
  * @module
  */
-import { AppError, BadRequestError } from "../errors.ts";
+import { BadRequestError } from "../errors.ts";
 import { commitWithRetry, retryLocked } from "../kv.ts";
 import { type ImportRow, parseContactsCsv, type RowError } from "./csv.ts";
-import { ensureGroups, validateGroupName } from "./groups.ts";
 import {
   type BatchLimits,
   BatchTooBig,
   buildBatch,
   type BuiltBatch,
-  firstProblem,
   loadMatchIndex,
   type Overlay,
   within,
 } from "./import_batch.ts";
 import type { BatchReport, ImportReport, Ready } from "./import_types.ts";
-import {
-  contactEntries,
-  contactTokens,
-  emailIndexKey,
-  fold,
-  revKey,
-  sortKey,
-} from "./keys.ts";
+import { contactEntries, contactTokens, revKey } from "./keys.ts";
 import { AtomicSize, KV_LIMITS } from "./kv_size.ts";
 import { partOf } from "./search_index.ts";
-import {
-  type ContactData,
-  type ContactInput,
-  validateContact,
-} from "./model.ts";
-import { type Placement, placeRows } from "./import_order.ts";
+import { placeRows } from "./import_order.ts";
+import { RowPrep, toReady, type Valid } from "./import_prepare.ts";
 import { parseVcards } from "./vcard.ts";
 
 export type { ImportReport } from "./import_types.ts";
@@ -76,10 +63,14 @@ export function decodeImportBody(bytes: Uint8Array): string {
   return text;
 }
 
-/** Parses a file into rows and row errors; 400 when nothing is usable. */
+/**
+ * Parses a file into rows and row errors; 400 when nothing is usable. With
+ * `onRow`, each row goes to it as it is read and `rows` stays empty.
+ */
 export function parseImport(
   text: string,
   format: ImportFormat,
+  onRow?: (row: ImportRow) => void,
 ): { rows: ImportRow[]; errors: RowError[] } {
   if (format === "vcard") {
     const r = parseVcards(text);
@@ -89,9 +80,13 @@ export function parseImport(
     ) {
       throw new BadRequestError("No vCard found in the file.", "no_records");
     }
+    if (onRow) {
+      r.rows.forEach(onRow);
+      r.rows.length = 0;
+    }
     return r;
   }
-  const r = parseContactsCsv(text);
+  const r = parseContactsCsv(text, onRow);
   if (!r.mapping.some(Boolean)) {
     throw new BadRequestError(
       "No known column in the header (name, email, phone, company, notes, groups, or a Google Contacts export).",
@@ -101,7 +96,18 @@ export function parseImport(
   return r;
 }
 
-/** Imports a file's text; see {@link importRows}. */
+/**
+ * Parses and validates a file for {@link importPrepared}: rows are kept in
+ * their compact validated form only. 400 when nothing is usable.
+ */
+export function prepareImport(text: string, format: ImportFormat): RowPrep {
+  const prep = new RowPrep();
+  const { errors } = parseImport(text, format, prep.add);
+  prep.errors.push(...errors);
+  return prep;
+}
+
+/** Imports a file's text; see {@link importPrepared}. */
 export async function importContacts(
   kv: Deno.Kv,
   owner: string,
@@ -109,139 +115,21 @@ export async function importContacts(
   format: ImportFormat,
   opts: ImportOptions = {},
 ): Promise<ImportReport> {
-  const { rows, errors } = parseImport(text, format);
-  return await importRows(kv, owner, rows, errors, opts);
+  return await importPrepared(kv, owner, prepareImport(text, format), opts);
 }
 
-/** Fields without which a row is not imported (its identity). */
-const ESSENTIAL = /^(name|email|emails(\.\d+)?)$/;
-
-/** How a field key reads in a warning: "phones.1" → "phone 2". */
-function fieldLabel(key: string): string {
-  const m = /^(phone|email)s?(?:\.(\d+))?$/.exec(key);
-  if (m) return m[2] && m[2] !== "0" ? `${m[1]} ${Number(m[2]) + 1}` : m[1];
-  return key.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
-}
-
-/**
- * Validates a row; an invalid optional field (a phone, the birthday, the
- * website, a too long note, ...) is dropped with a warning instead of
- * losing the row. Throws for problems with the name or the emails.
- */
-function salvage(row: ImportRow, warnings: RowError[]): ContactData {
-  const c: ContactInput = row.contact;
-  // Group names are checked on their own; stand-in ids count them here.
-  const groups = row.groupNames.map((_, i) => `g${i}`);
-  for (let tries = 0; tries < 32; tries++) {
-    try {
-      return validateContact({ ...c, groups });
-    } catch (err) {
-      const fields = (err as AppError).fields;
-      if (!fields || Object.keys(fields).some((k) => ESSENTIAL.test(k))) {
-        throw err;
-      }
-      const dropPhones = new Set<number>();
-      for (const [key, message] of Object.entries(fields)) {
-        const value = dropField(c, key, dropPhones);
-        const shown = value ? ` "${value.slice(0, 60)}"` : "";
-        warnings.push({
-          line: row.line,
-          message: `${fieldLabel(key)}${shown} was not imported: ${message}`,
-        });
-      }
-      if (dropPhones.size && c.phones) {
-        c.phones = c.phones.filter((_, i) => !dropPhones.has(i));
-      }
-    }
-  }
-  throw new BadRequestError("The row could not be read.");
-}
-
-/** Removes one invalid field from `c`; returns its value (for the warning). */
-function dropField(c: ContactInput, key: string, phones: Set<number>) {
-  const m = /^phones?(?:\.(\d+))?$/.exec(key);
-  if (key === "phones") {
-    const extra = c.phones?.slice(8) ?? [];
-    c.phones = c.phones?.slice(0, 8);
-    return extra.length ? `${extra.length} more` : "";
-  }
-  if (key === "groups") return "";
-  if (m) {
-    const i = Number(m[1] ?? 0);
-    phones.add(i);
-    const p = c.phones?.[i];
-    return typeof p === "string" ? p : p?.value ?? c.phone ?? "";
-  }
-  const record = c as Record<string, unknown>;
-  const value = String(record[key] ?? "");
-  delete record[key];
-  return value;
-}
-
-/**
- * Validates rows (salvaging what can be) and resolves group names to ids
- * (creating groups). Returns the valid rows; each becomes a {@link Ready}
- * only when its batch is near ({@link toReady}), so an import holds the
- * validated form of a few thousand rows at a time, not of the whole file.
- */
-async function prepare(
+/** Imports parsed rows; see {@link importPrepared}. */
+export async function importRows(
   kv: Deno.Kv,
   owner: string,
   rows: ImportRow[],
-  errors: RowError[],
-  warnings: RowError[],
-): Promise<
-  { valid: ImportRow[]; placements: Placement[]; groupIds: Map<string, string> }
-> {
-  const names = new Set<string>();
-  const valid: ImportRow[] = [];
-  const placements: Placement[] = [];
-  for (const row of rows) {
-    try {
-      row.groupNames = row.groupNames.filter((n) => {
-        try {
-          validateGroupName(n);
-          return true;
-        } catch (err) {
-          warnings.push({
-            line: row.line,
-            message: `group "${n.slice(0, 60)}" was not imported: ${
-              (err as Error).message
-            }`,
-          });
-          return false;
-        }
-      }).map(validateGroupName);
-      const data = salvage(row, warnings);
-      row.groupNames.forEach((n) => names.add(n));
-      valid.push(row);
-      placements.push(placementOf(data));
-    } catch (err) {
-      errors.push({ line: row.line, message: firstProblem(err) });
-    }
-  }
-  rows.length = 0; // the caller's array: its rows live on in `valid` only
-  const groupIds = await ensureGroups(kv, owner, [...names]);
-  return { valid, placements, groupIds };
-}
-
-/** Where a validated row goes in a sorted import: its match keys and name. */
-function placementOf(d: ContactData): Placement {
-  return {
-    keys: d.emails.length
-      ? d.emails.map((e) => `contact_email\u0000${emailIndexKey(e.value)}`)
-      : [],
-    sort: sortKey(d),
-  };
-}
-
-/** A valid row in its stored form, with its search tokens. */
-function toReady(row: ImportRow, groupIds: Map<string, string>): Ready {
-  const data = validateContact({
-    ...row.contact,
-    groups: row.groupNames.map((n) => groupIds.get(fold(n))!),
-  });
-  return { line: row.line, data, tokens: contactTokens(data) };
+  parseErrors: RowError[],
+  opts: ImportOptions = {},
+): Promise<ImportReport> {
+  const prep = new RowPrep();
+  rows.forEach(prep.add);
+  prep.errors.push(...parseErrors);
+  return await importPrepared(kv, owner, prep, opts);
 }
 
 /**
@@ -256,32 +144,24 @@ const LOOKAHEAD = 1_500;
 /**
  * Writes validated rows in batches. Each batch is one atomic; a failed
  * batch is reported with its lines and the import stops there, so the
- * report always says which rows are stored. `rows` is emptied: each row is
- * released once its batch is staged, so memory stays bounded by the batches
- * in flight rather than the file.
+ * report always says which rows are stored. Each row is released once its
+ * batch is staged, so memory stays bounded by the batches in flight rather
+ * than the file.
  */
-export async function importRows(
+export async function importPrepared(
   kv: Deno.Kv,
   owner: string,
-  rows: ImportRow[],
-  parseErrors: RowError[],
+  prepared: RowPrep,
   opts: ImportOptions = {},
 ): Promise<ImportReport> {
   const report: ImportReport = {
     imported: 0,
     updated: 0,
     skipped: 0,
-    errors: [...parseErrors],
-    warnings: [],
+    errors: prepared.errors,
+    warnings: prepared.warnings,
   };
-  const prepared = await prepare(
-    kv,
-    owner,
-    rows,
-    report.errors,
-    report.warnings,
-  );
-  const { groupIds } = prepared;
+  const groupIds = await prepared.groups(kv, owner);
   // Pipelined: batch N+1 is read, merged and staged while batch N commits;
   // it then commits only if the book revision is still the one N wrote
   // (read before the match keys, so a write in between fails the first
@@ -297,8 +177,9 @@ export async function importRows(
   const ordered = prepared.valid.length >= SORT_FROM && known !== null;
   const valid = ordered
     ? placeRows(prepared.valid, prepared.placements, known!)
-    : prepared.valid;
+    : prepared.valid.slice();
   prepared.placements.length = 0;
+  prepared.valid.length = 0;
   // Rows become Ready just ahead of their batch and are dropped from here
   // once their batch is staged (the batch keeps them until it commits).
   const ready: Array<Ready | undefined> = new Array(valid.length);
@@ -306,7 +187,7 @@ export async function importRows(
   const fill = (upTo: number) => {
     for (; filled < Math.min(upTo, valid.length); filled++) {
       ready[filled] = toReady(valid[filled], groupIds);
-      (valid as Array<ImportRow | undefined>)[filled] = undefined;
+      (valid as Array<Valid | undefined>)[filled] = undefined;
     }
     return filled;
   };

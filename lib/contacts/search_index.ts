@@ -107,12 +107,38 @@ export async function idsWithPrefix(
     // One character: every partition starting with it (incl. itself).
     : { start: [INDEX, owner, word], end: [INDEX, owner, word + "\u{10FFFF}"] };
   const out = new Set<string>();
-  for await (const e of kv.list<string>(selector, { batchSize: 500 })) {
-    for (const line of e.value.split("\n")) {
-      const tab = line.indexOf("\t");
-      if (tab < word.length || !line.startsWith(word)) continue;
-      for (const id of line.slice(tab + 1).split(" ")) out.add(id);
-    }
+  for await (const e of kv.list<string>(selector, { batchSize: 1000 })) {
+    addIdsWithPrefix(e.value, word, out);
   }
   return out;
+}
+
+/**
+ * Adds to `out` the ids of the lines of a piece whose token starts with
+ * `word`. Finds those lines with `indexOf` (no split of the whole piece):
+ * most lines of a partition do not start with a 3+ character word.
+ */
+export function addIdsWithPrefix(
+  text: string,
+  word: string,
+  out: Set<string>,
+): void {
+  const needle = "\n" + word;
+  let start = text.startsWith(word) ? 0 : text.indexOf(needle);
+  if (start > 0 || (start === 0 && !text.startsWith(word))) start++;
+  while (start >= 0 && start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const tab = text.indexOf("\t", start);
+    if (tab >= 0 && tab < end) {
+      for (let i = tab + 1; i < end;) {
+        let sp = text.indexOf(" ", i);
+        if (sp < 0 || sp > end) sp = end;
+        if (sp > i) out.add(text.slice(i, sp));
+        i = sp + 1;
+      }
+    }
+    const next = text.indexOf(needle, end);
+    start = next < 0 ? -1 : next + 1;
+  }
 }

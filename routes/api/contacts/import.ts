@@ -6,8 +6,8 @@ import { describeError } from "../../../lib/web/error_response.ts";
 import {
   decodeImportBody,
   type ImportFormat,
-  importRows,
-  parseImport,
+  importPrepared,
+  prepareImport,
 } from "../../../lib/contacts/import.ts";
 
 function formatOf(req: Request, url: URL): ImportFormat {
@@ -40,11 +40,13 @@ export const handler: Handlers = {
   async POST(req, ctx) {
     const format = formatOf(req, ctx.url);
     const bytes = await readBytes(req, ctx.deps.config.maxImportBytes);
-    const { rows, errors } = parseImport(decodeImportBody(bytes), format);
+    // Rows are validated as they are read and kept compactly (a big file
+    // never exists as row objects all at once).
+    const prepared = prepareImport(decodeImportBody(bytes), format);
     const owner = ctx.state.user!.id;
     const kv = ctx.deps.kv;
     if (!(req.headers.get("accept") ?? "").includes("application/x-ndjson")) {
-      return json(await importRows(kv, owner, rows, errors));
+      return json(await importPrepared(kv, owner, prepared));
     }
     const enc = new TextEncoder();
     // A client that went away must not stop the import half-way.
@@ -60,8 +62,8 @@ export const handler: Handlers = {
           }
         };
         try {
-          send({ type: "progress", done: 0, total: rows.length });
-          const report = await importRows(kv, owner, rows, errors, {
+          send({ type: "progress", done: 0, total: prepared.rows });
+          const report = await importPrepared(kv, owner, prepared, {
             onProgress: (p) => send({ type: "progress", ...p }),
           });
           send({ type: "report", ...report });
