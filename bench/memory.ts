@@ -27,13 +27,14 @@
  */
 import { Client } from "../tests/helpers/client.ts";
 import { freePort } from "../tests/helpers/redis.ts";
+import { descriptorLimit } from "../lib/web/connection_limits.ts";
 import { groups, growth } from "./_heap_summary.ts";
 
 const arg = (name: string, fallback: string) => {
   const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
   return a ? a.slice(name.length + 3) : fallback;
 };
-const SOCKETS = Number(arg("sockets", "2000"));
+let SOCKETS = Number(arg("sockets", "2000"));
 const USERS = Number(arg("users", "20"));
 const SNAPSHOT = arg("snapshot", "");
 const ONLY = arg("only", ""); // ours | raw | socketio (debugging)
@@ -242,6 +243,9 @@ async function measure(
   const t0 = performance.now();
   const sockets = await open();
   const opened = (performance.now() - t0) / 1000;
+  // Without a forced GC first (what a plain RSS reading shows).
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const unsettled = rss(p.child.pid);
   const after = await settled(p);
   if (snap) {
     const grown = groups(await snapshot(p, SNAPSHOT));
@@ -259,9 +263,9 @@ async function measure(
       opened.toFixed(1)
     } s; RSS ${mb(before.rss)} → ${mb(after.rss)} MB, JS heap ${
       mb(before.heap)
-    } → ${mb(after.heap)} MB; per socket ${kb(row.perSocketRss)} KB RSS, ${
-      kb(row.perSocketHeap)
-    } KB heap`,
+    } → ${mb(after.heap)} MB; per socket ${kb(row.perSocketRss)} KB RSS (${
+      kb((unsettled - before.rss) / sockets.length)
+    } KB before the forced GC), ${kb(row.perSocketHeap)} KB heap`,
   );
   return row;
 }
@@ -429,6 +433,18 @@ async function socketIo(): Promise<Row> {
   }
 }
 
+// The clients live in this process and the sockets in the server's: both
+// need a descriptor per socket. Under a low limit, fewer sockets (said so).
+const fds = descriptorLimit() ?? Infinity;
+if (SOCKETS + 256 > fds) {
+  console.log(
+    `  the descriptor limit is ${fds}: ${
+      fds - 256
+    } sockets instead of ${SOCKETS} ` +
+      `(raise it with \`ulimit -n\` for the full run)`,
+  );
+  SOCKETS = Math.max(100, fds - 256);
+}
 console.log(
   `memory per idle authenticated socket: ${SOCKETS} sockets in one room, ${USERS} users (RSS after forced GC)`,
 );
