@@ -326,7 +326,7 @@ function show(name: string, r: Result): void {
 /** Row 1 at RATE, then the sweep while p99 stays within budget. */
 async function measure(
   peer: Peer,
-): Promise<{ atRate: Result; best: Result | null }> {
+): Promise<{ atRate: Result; best: Result | null; top: Result }> {
   const load = await Load.open(
     peer.url,
     peer.headers,
@@ -337,15 +337,19 @@ async function measure(
     const atRate = await load.run(RATE);
     show(peer.name, atRate);
     let best: Result | null = null;
+    // The most delivered per second at any load (the saturated figure when
+    // no load met the budget).
+    let top = atRate;
     const ok = (r: Result) => r.complete && r.p99 <= P99;
     if (ok(atRate)) best = atRate;
     for (const rate of SWEEP.filter((r) => r > RATE)) {
       const r = await load.run(rate);
       show(peer.name, r);
+      if (r.perSecond > top.perSecond) top = r;
       if (!ok(r)) break;
       best = r;
     }
-    return { atRate, best };
+    return { atRate, best, top };
   } finally {
     load.close();
     await peer.stop();
@@ -370,10 +374,18 @@ try {
     `${r.perSecond.toFixed(0)} delivered/s, p99 ${r.p99.toFixed(1)} ms${
       r.complete ? "" : " (not all delivered)"
     }`;
-  const best = (b: Result | null) =>
-    b
-      ? `${b.perSecond.toFixed(0)} delivered/s (p99 ${b.p99.toFixed(1)} ms)`
-      : "none";
+  // Throughput with p99 within budget; when no load met it (an overloaded
+  // machine), the most delivered per second, marked as saturated.
+  type Measured = { best: Result | null; top: Result };
+  const best = (m: Measured) =>
+    m.best
+      ? `${m.best.perSecond.toFixed(0)} delivered/s (p99 ${
+        m.best.p99.toFixed(1)
+      } ms)`
+      : `none within budget, saturated at ${
+        m.top.perSecond.toFixed(0)
+      } delivered/s (p99 ${m.top.p99.toFixed(0)} ms)`;
+  const rate = (m: Measured) => (m.best ?? m.top).perSecond;
   console.log(
     `ROW chat fan-out at ${
       RATE * SOCKETS
@@ -389,14 +401,12 @@ try {
     `ROW chat fan-out throughput at p99 <= ${P99} ms (highest load of ${
       SWEEP.join("/")
     } msg/s fully delivered), ${SOCKETS} sockets | ours ${
-      best(ours.best)
-    } | reference Socket.IO 4 ${best(sio.best)}; raw Deno ${
-      best(raw.best)
-    } | ratio ${
-      ours.best && sio.best
-        ? (ours.best.perSecond / sio.best.perSecond).toFixed(2)
-        : "n/a"
-    }x Socket.IO | target >= 2x Socket.IO`,
+      best(ours)
+    } | reference Socket.IO 4 ${best(sio)}; raw Deno ${best(raw)} | ratio ${
+      (rate(ours) / rate(sio)).toFixed(2)
+    }x Socket.IO${
+      ours.best && sio.best ? "" : " (saturated)"
+    } | target >= 2x Socket.IO`,
   );
 } finally {
   await Deno.remove(dir, { recursive: true });
