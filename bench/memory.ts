@@ -27,13 +27,14 @@
  */
 import { Client } from "../tests/helpers/client.ts";
 import { freePort } from "../tests/helpers/redis.ts";
+import { descriptorLimit } from "../lib/web/connection_limits.ts";
 import { groups, growth } from "./_heap_summary.ts";
 
 const arg = (name: string, fallback: string) => {
   const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
   return a ? a.slice(name.length + 3) : fallback;
 };
-const SOCKETS = Number(arg("sockets", "2000"));
+let SOCKETS = Number(arg("sockets", "2000"));
 const USERS = Number(arg("users", "20"));
 const SNAPSHOT = arg("snapshot", "");
 const ONLY = arg("only", ""); // ours | raw | socketio (debugging)
@@ -432,6 +433,18 @@ async function socketIo(): Promise<Row> {
   }
 }
 
+// The clients live in this process and the sockets in the server's: both
+// need a descriptor per socket. Under a low limit, fewer sockets (said so).
+const fds = descriptorLimit() ?? Infinity;
+if (SOCKETS + 256 > fds) {
+  console.log(
+    `  the descriptor limit is ${fds}: ${
+      fds - 256
+    } sockets instead of ${SOCKETS} ` +
+      `(raise it with \`ulimit -n\` for the full run)`,
+  );
+  SOCKETS = Math.max(100, fds - 256);
+}
 console.log(
   `memory per idle authenticated socket: ${SOCKETS} sockets in one room, ${USERS} users (RSS after forced GC)`,
 );
