@@ -3,9 +3,9 @@
  * endpoint, and search latency, each next to a reference measured in the
  * same run on the same machine.
  *
- *   deno task bench contacts                 # 20,000 rows (a few minutes at most)
- *   deno run -A bench/contacts.ts --full     # 100,000 rows
- *   deno run -A bench/contacts.ts --rows=50000 --queries=200 --naive-queries=5
+ *   deno task bench contacts                 # 100,000 rows (1–2 minutes)
+ *   deno run -A bench/contacts.ts --full     # the same, named as in issue 13
+ *   deno run -A bench/contacts.ts --rows=20000 --queries=200 --naive-queries=5
  *
  * Import: ours = `POST /api/contacts/import` of the whole CSV to the real
  * server (`deno run main.ts --dev` as a separate process on a fresh KV
@@ -29,7 +29,7 @@ const args = new Map(Deno.args.map((a) => {
   const [k, v] = a.replace(/^--/, "").split("=");
   return [k, v ?? "1"] as const;
 }));
-const ROWS = Number(args.get("rows") ?? (args.has("full") ? 100_000 : 20_000));
+const ROWS = Number(args.get("rows") ?? 100_000);
 const QUERIES = Number(args.get("queries") ?? 200);
 const NAIVE_QUERIES = Number(args.get("naive-queries") ?? 5);
 
