@@ -35,6 +35,7 @@ import { startDigestPlanner } from "./mail/digest_planner.ts";
 import { startSweeper } from "./files/sweep.ts";
 import { migrateContactEmailKeys } from "./contacts/email_key_migration.ts";
 import { migrateContactsLayout } from "./contacts/layout_migration.ts";
+import { ensureAdminSet } from "./auth/admin_set.ts";
 import type { AppDeps, State } from "./web/types.ts";
 
 /** How to get client bundles: build now in memory, or read `_build/`. */
@@ -111,6 +112,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   await migrateContactEmailKeys(kv);
   await migrateContactsLayout(kv);
+  await ensureAdminSet(kv);
   const manifest = await loadManifest(root);
   const build = await clientBuild(
     root,

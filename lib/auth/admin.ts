@@ -5,17 +5,12 @@
  * @module
  */
 import type { EventBus } from "../events.ts";
-import {
-  BadRequestError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-} from "../errors.ts";
+import { BadRequestError, ForbiddenError, NotFoundError } from "../errors.ts";
 import { endSessions } from "./user_sessions.ts";
+import { mutateUserKeepingAdmin } from "./admin_set.ts";
 import {
   getUserByUsername,
   listUsers,
-  mutateUser,
   type Role,
   roleOf,
   type User,
@@ -81,16 +76,12 @@ export async function listMembers(
   }));
 }
 
-async function activeAdminCount(kv: Deno.Kv): Promise<number> {
-  return (await listUsers(kv)).filter((u) =>
-    roleOf(u) === "admin" && !u.deactivatedAt
-  ).length;
-}
-
 /**
  * `PATCH /api/admin/users/:username {role?, active?}`. Deactivating ends
- * every session of the member at once (their sockets close with 4001);
- * the last active admin cannot demote or deactivate themselves (409).
+ * every session of the member at once (their sockets close with 4001).
+ * A change that would leave no active admin is refused (409 `last_admin`),
+ * decided in the same KV atomic as the write (see admin_set.ts), so two
+ * admins demoting each other at once leave one admin.
  */
 export async function updateMember(
   kv: Deno.Kv,
@@ -122,22 +113,14 @@ export async function updateMember(
   }
   const target = await getUserByUsername(kv, username);
   if (!target) throw new NotFoundError("No such member.");
-  const losesAdmin = roleOf(target) === "admin" && !target.deactivatedAt &&
-    (role === "member" || active === false);
-  if (losesAdmin && target.id === actor.id && await activeAdminCount(kv) <= 1) {
-    throw new ConflictError(
-      "You are the last admin: promote someone else first.",
-      "last_admin",
-    );
-  }
-  const updated = await mutateUser(kv, target.id, (u) => {
+  const updated = await mutateUserKeepingAdmin(kv, target.id, (u) => {
     if (role !== undefined) u.role = role as Role;
     if (active === false && !u.deactivatedAt) {
       u.deactivatedAt = new Date().toISOString();
     }
     if (active === true) delete u.deactivatedAt;
     return u;
-  });
+  }, { actorId: actor.id });
   if (active === false) await endSessions(kv, bus, updated, "all");
   return {
     username: updated.username,

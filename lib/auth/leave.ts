@@ -15,7 +15,8 @@ import { verifyPassword } from "./passwords.ts";
 import { profileOf } from "./profile.ts";
 import type { Session } from "./sessions.ts";
 import { endSessions } from "./user_sessions.ts";
-import { emailKey, mutateUser, type User } from "./users.ts";
+import { mutateUserKeepingAdmin } from "./admin_set.ts";
+import { emailKey, type User } from "./users.ts";
 
 /** A sign-in this recent replaces the password for accounts without one. */
 export const RECENT_SIGN_IN_MS = 10 * 60_000;
@@ -113,6 +114,7 @@ async function deletePrefixes(kv: Deno.Kv, prefixes: Deno.KvKey[]) {
 /**
  * `DELETE /api/me {password}`. Accounts with a password must give it;
  * accounts without one need a session started in the last 10 minutes.
+ * The last active admin cannot leave (409 `last_admin`).
  */
 export async function deleteAccount(
   kv: Deno.Kv,
@@ -139,6 +141,21 @@ export async function deleteAccount(
       "recent_sign_in_required",
     );
   }
+  // The tombstone first: it decides "an active admin remains" in one
+  // atomic (409 last_admin) before anything is removed.
+  await mutateUserKeepingAdmin(kv, user.id, (u) => ({
+    id: u.id,
+    username: u.username,
+    createdAt: u.createdAt,
+    role: "member",
+    deletedAt: new Date().toISOString(),
+  }), {
+    extra: (op, before) => {
+      if (before.email && before.emailVerified) {
+        op.delete(emailKey(before.email));
+      }
+    },
+  });
   const campaigns = await campaignIds(kv, user.username);
   for (const id of campaigns) await kv.delete(["mail_active", id]);
   await deleteDigestsOf(kv, user.username);
@@ -153,14 +170,5 @@ export async function deleteAccount(
   ) {
     if (e.value?.userId === user.id) await kv.delete(e.key);
   }
-  await mutateUser(kv, user.id, (u) => ({
-    id: u.id,
-    username: u.username,
-    createdAt: u.createdAt,
-    role: "member",
-    deletedAt: new Date().toISOString(),
-  }), (op, before) => {
-    if (before.email && before.emailVerified) op.delete(emailKey(before.email));
-  });
   await endSessions(kv, bus, user, "all");
 }

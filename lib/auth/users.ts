@@ -4,12 +4,13 @@
  * addresses only, lowercased), written in one atomic operation. The first
  * account on an empty store claims `["workspace", "first_user"]` in the same
  * atomic and becomes the admin, so two parallel first sign-ups make exactly
- * one admin.
+ * one admin. Role changes go through admin_set.ts (the active-admin set).
  * @module
  */
 import { BadRequestError, ConflictError, ForbiddenError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { emailKey as addressKey } from "../email/address.ts";
+import { ADMINS_KEY } from "./admin_set.ts";
 
 /** Workspace roles. */
 export type Role = "admin" | "member";
@@ -150,6 +151,8 @@ export async function createUser(
     if (marker.value === null) {
       op.set(FIRST_USER_KEY, first ? user.id : "");
     }
+    // The first account is the admin: it starts the active-admin set.
+    if (first) op.set(ADMINS_KEY, [user.id]);
     if (user.email && user.emailVerified) {
       op.check({ key: emailKey(user.email), versionstamp: null })
         .set(emailKey(user.email), user.id);
