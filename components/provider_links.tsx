@@ -6,10 +6,18 @@ import { AuthForm, type AuthFormData } from "./auth_form.tsx";
  * work without JavaScript). Renders nothing when none are configured.
  */
 export function ProviderLinks(
-  { providers, next }: { providers?: ProviderChoice[]; next?: string },
+  { providers, next, invite }: {
+    providers?: ProviderChoice[];
+    next?: string;
+    /** An invitation token to carry through the provider sign-up. */
+    invite?: string;
+  },
 ) {
   if (!providers?.length) return null;
-  const query = next ? `?next=${encodeURIComponent(next)}` : "";
+  const params = new URLSearchParams();
+  if (next) params.set("next", next);
+  if (invite) params.set("invite", invite);
+  const query = params.size ? `?${params}` : "";
   return (
     <nav class="providers" aria-label="Sign in with another account">
       <link rel="stylesheet" href="/auth_oauth.css" />
@@ -41,7 +49,11 @@ export function LoginWithProviders(
   return (
     <AuthForm mode={mode} data={data}>
       {data.code && <span hidden data-error-code={data.code} />}
-      <ProviderLinks providers={data.providers} next={data.next} />
+      <ProviderLinks
+        providers={data.providers}
+        next={data.next}
+        invite={data.invite}
+      />
     </AuthForm>
   );
 }

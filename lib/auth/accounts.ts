@@ -15,6 +15,7 @@ import { findUsableInvite, useInvite } from "./invites.ts";
 import { signupBlocked } from "./policy.ts";
 import { joinGeneral } from "../chat/general.ts";
 import {
+  type CreateOptions,
   createUser,
   getUserByUsername,
   isBlocked,
@@ -39,12 +40,8 @@ export async function signUp(
 ): Promise<User> {
   const username = validateUsername(input.username);
   const password = validatePassword(input.password);
-  const hasInvite = typeof input.invite === "string" && input.invite !== "";
-  if (config.signupPolicy === "closed" && hasInvite) {
-    throw signupBlocked(config);
-  }
   // Fail early (before hashing) on a bad link; re-read inside the atomic.
-  const invite = hasInvite ? await findUsableInvite(kv, input.invite) : null;
+  const terms = await signupTerms(kv, config, input.invite);
   const limit: Limit = { max: config.signupsPerIpPerHour, windowMs: HOUR };
   // Reserved before the work; a failed attempt (name taken) still counts,
   // so the form cannot be used to probe usernames without limit.
@@ -56,21 +53,58 @@ export async function signUp(
   const user = await createUser(kv, {
     username,
     passwordHash: await hashPassword(password),
-    email: invite?.value.email,
-    emailVerified: Boolean(invite?.value.email),
-  }, {
-    firstOnly: !invite && config.signupPolicy !== "open",
-    extra: invite
-      ? async () => {
-        const entry = await findUsableInvite(kv, input.invite);
-        return (op) => useInvite(op, entry);
-      }
-      : undefined,
-  }).catch((err) => {
-    throw err?.code === "invite_required" ? signupBlocked(config) : err;
-  });
+    ...terms.fields,
+  }, terms.options).catch(terms.refusal);
   if (config.generalRoom) await joinGeneral(kv, user.username);
   return user;
+}
+
+/** How a new account may be created under the sign-up policy. */
+export interface SignupTerms {
+  /** The invitation's address (verified), when it names one. */
+  fields: { email?: string; emailVerified?: boolean };
+  /** For createUser: first-only without an invitation, else use it. */
+  options: CreateOptions;
+  /** Rewords createUser's `invite_required` for the policy in force. */
+  refusal: (err: unknown) => never;
+}
+
+/**
+ * The terms of a sign-up (password or provider) under `SIGNUP_POLICY` with
+ * an optional invitation token: a usable invitation (else 410 with the
+ * reason) is used inside the atomic that creates the account (single use,
+ * expiry re-checked there) and gives the account its address, verified.
+ * Without one only `open` (or the first account of an empty store) may.
+ */
+export async function signupTerms(
+  kv: Deno.Kv,
+  config: Config,
+  token: unknown,
+): Promise<SignupTerms> {
+  const hasInvite = typeof token === "string" && token !== "";
+  if (config.signupPolicy === "closed" && hasInvite) {
+    throw signupBlocked(config);
+  }
+  const invite = hasInvite ? await findUsableInvite(kv, token) : null;
+  return {
+    fields: invite?.value.email
+      ? { email: invite.value.email, emailVerified: true }
+      : {},
+    options: {
+      firstOnly: !invite && config.signupPolicy !== "open",
+      extra: invite
+        ? async () => {
+          const entry = await findUsableInvite(kv, token);
+          return (op) => useInvite(op, entry);
+        }
+        : undefined,
+    },
+    refusal: (err) => {
+      throw (err as { code?: string })?.code === "invite_required"
+        ? signupBlocked(config)
+        : err;
+    },
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   TooManyRequestsError,
 } from "../../lib/errors.ts";
 import { limitStarts, startAuthorization } from "../../lib/auth/oauth/flow.ts";
+import { signupTerms } from "../../lib/auth/accounts.ts";
 import {
   findProvider,
   providerChoices,
@@ -18,8 +19,10 @@ import { redirect } from "../../lib/web/error_response.ts";
 import { flowCookie } from "../../lib/web/oauth_cookie.ts";
 
 /**
- * `GET /auth/<provider>?next=/path` starts a sign-in; with `link=1` (from
- * Settings, signed in) it links the provider to the current account.
+ * `GET /auth/<provider>?next=/path[&invite=TOKEN]` starts a sign-in (an
+ * invitation token is kept in the server-side flow record and used if the
+ * sign-in creates an account); with `link=1` (from Settings, signed in) it
+ * links the provider to the current account.
  */
 export const handler: Handlers<LoginPageData> = {
   async GET(req, ctx) {
@@ -28,6 +31,9 @@ export const handler: Handlers<LoginPageData> = {
     if (!provider) return await ctx.renderNotFound();
     const linking = ctx.url.searchParams.get("link") === "1";
     const next = ctx.url.searchParams.get("next");
+    const invite = linking
+      ? undefined
+      : ctx.url.searchParams.get("invite") || undefined;
     if (linking && !ctx.state.user) return redirect("/login?next=%2Fsettings");
     try {
       if (linking) {
@@ -40,11 +46,15 @@ export const handler: Handlers<LoginPageData> = {
           );
         }
       }
+      // A bad link is explained now, not after the provider round trip;
+      // the invitation is used (once, atomically) when the account is made.
+      if (invite) await signupTerms(kv, config, invite);
       await limitStarts(kv, ctx.remoteAddr, config.oauthStartsPerIp);
       const started = await startAuthorization(kv, provider, {
         redirectUri: redirectUriFor(config.appUrl, provider),
         returnTo: next ?? (linking ? "/settings" : undefined),
         linkingUserId: linking ? ctx.state.user!.id : undefined,
+        invite,
       });
       return redirect(started.url.href, 302, {
         "set-cookie": flowCookie(config, started.flowId, started.maxAgeSeconds),

@@ -43,6 +43,8 @@ export interface CompletedAuthorization {
   returnTo: string;
   /** Set when the flow was started to link the provider to this user. */
   linkingUserId?: string;
+  /** The invitation token given at the start (for a new account). */
+  invite?: string;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function limitStarts(
 
 /**
  * Starts a sign-in: stores the single-use flow record (state, PKCE
- * verifier, nonce, return path) and builds the authorize URL.
+ * verifier, nonce, return path, invitation) and builds the authorize URL.
  * `returnTo` is reduced to a safe same-origin path.
  */
 export async function startAuthorization(
@@ -75,6 +77,8 @@ export async function startAuthorization(
     redirectUri: string;
     returnTo?: string | null;
     linkingUserId?: string;
+    /** An invitation token, kept server-side in the flow record. */
+    invite?: string;
   },
 ): Promise<StartedAuthorization> {
   const as = await authorizationServer(provider);
@@ -90,6 +94,7 @@ export async function startAuthorization(
     nonce,
     returnTo: safeReturnPath(opts.returnTo),
     linkingUserId: opts.linkingUserId,
+    invite: opts.invite,
   });
   const url = new URL(as.authorization_endpoint!);
   const params = url.searchParams;
@@ -180,6 +185,7 @@ export async function completeAuthorization(
     identity,
     returnTo: record.returnTo,
     linkingUserId: record.linkingUserId,
+    invite: record.invite,
   };
 }
 

@@ -29,6 +29,8 @@ export interface FlowRecord {
   returnTo: string;
   /** Set when a signed-in user links this provider to their account. */
   linkingUserId?: string;
+  /** The invitation token the person arrived with (used at account creation). */
+  invite?: string;
   /** Epoch milliseconds after which the record is refused. */
   expiresAt: number;
 }

@@ -106,6 +106,7 @@ export async function signInWithIdentity(
   identity: ProviderIdentity,
   waitMs = 5_000,
   createOptions: CreateOptions = {},
+  fields: { email?: string; emailVerified?: boolean } = {},
 ): Promise<{ user: User; created: boolean }> {
   const { provider, subject } = identity;
   const deadline = Date.now() + waitMs;
@@ -131,6 +132,7 @@ export async function signInWithIdentity(
           kv,
           identity,
           createOptions,
+          fields,
         );
         if (await insert(kv, record(user.id, identity))) {
           return { user, created: true };
@@ -155,13 +157,17 @@ async function createUserWithFreeName(
   kv: Deno.Kv,
   identity: ProviderIdentity,
   options: CreateOptions,
+  fields: { email?: string; emailVerified?: boolean },
 ): Promise<User> {
   let tries = 0;
   for (const username of usernameCandidates(baseUsername(identity))) {
     try {
-      return await createUser(kv, { username }, options);
+      return await createUser(kv, { username, ...fields }, options);
     } catch (err) {
-      if (!(err instanceof ConflictError) || ++tries >= MAX_USERNAME_TRIES) {
+      if (
+        !(err instanceof ConflictError) || err.code !== "username_taken" ||
+        ++tries >= MAX_USERNAME_TRIES
+      ) {
         throw err;
       }
     }

@@ -47,10 +47,7 @@ export const handler: Handlers<LoginPageData> = {
         provider,
         completed,
         ctx.state.user?.id,
-        {
-          firstOnly: config.signupPolicy !== "open",
-          generalRoom: config.generalRoom,
-        },
+        { config, generalRoom: config.generalRoom },
       );
       if (outcome.kind === "linked") {
         return redirect(`/settings?linked=${provider.id}`, 303, headers);
