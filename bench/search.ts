@@ -69,10 +69,10 @@ const word = () => {
 };
 const AUTHORS = Array.from({ length: 30 }, (_, i) => `user${i}`);
 
-// `--data=FILE` keeps the generated store in FILE and reuses it when it
+// `--search-data=FILE` keeps the generated store in FILE and reuses it when it
 // already holds this many messages (repeated runs, profiling); otherwise a
 // temporary file is written and removed.
-const kept = args.get("data");
+const kept = args.get("search-data");
 const path = kept ?? await Deno.makeTempFile({ suffix: ".kv" });
 const kv = await Deno.openKv(path);
 const META: Deno.KvKey = ["bench_search_meta"];

@@ -65,6 +65,26 @@ Deno.test("chat state: mark all as read zeroes every room's unread and mention c
   assert.ok(s.rooms.every((r) => r.unread === 0 && r.mentions === 0));
 });
 
+Deno.test("chat state: a room opened before any of its messages reached this tab still gets its New messages divider once its history comes", () => {
+  const withUnread = rooms.map((r) => r.id === "r1" ? { ...r, unread: 3 } : r);
+  let s = initialState({ me: "ann", rooms: withUnread });
+  s = reduce(s, { type: "open", room: "r1" });
+  assert.equal(s.unreadFrom.r1, undefined);
+  s = reduce(s, {
+    type: "history",
+    room: "r1",
+    mode: "initial",
+    limit: 50,
+    messages: Array.from({ length: 10 }, (_, i) => msg("r1", i + 1)),
+  });
+  // Messages 8, 9 and 10 are the three unread.
+  assert.equal(s.unreadFrom.r1, 8);
+  // Opening it again later with nothing unread shows no divider.
+  s = reduce(s, { type: "open", room: "r2" });
+  s = reduce(s, { type: "open", room: "r1" });
+  assert.equal(s.unreadFrom.r1, undefined);
+});
+
 Deno.test("notifications: only while hidden; all notifies everything, mentions only mentions, none nothing; DMs always", () => {
   const frame = (room: string, extra: Partial<Message> = {}) => ({
     type: "message" as const,

@@ -161,3 +161,27 @@ Deno.test("group commit: a guard refuses only the sends it rejects and the batch
     kv.close();
   }
 });
+
+Deno.test("group commit: with more than 10 rooms per batch, the rooms' counters count against KV's 1,000 mutations", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const sizes: number[] = [];
+  const w = new GroupCommitter(kv, {
+    maxRooms: 50,
+    maxMessages: 1000,
+    onCommit: (n) => sizes.push(n),
+  });
+  try {
+    const sends = Array.from(
+      { length: 300 },
+      (_, i) =>
+        w.send({ room: `R${i % 50}`, author: `u${i}`, text: "t", cid: `${i}` }),
+    );
+    const results = await Promise.all(sends);
+    assert.equal(results.length, 300);
+    assert.equal(sizes.reduce((a, b) => a + b, 0), 300);
+    assert.ok(sizes.length >= 2);
+  } finally {
+    await w.close();
+    kv.close();
+  }
+});

@@ -9,6 +9,7 @@ import { Client, signedInClient } from "./helpers/client.ts";
 import { chatSocket } from "./helpers/chat_ws.ts";
 import { startServer, type TestServer } from "./helpers/server.ts";
 import { chatFor } from "../lib/chat/service.ts";
+import { spawnApp } from "./helpers/process.ts";
 
 function sameSessionOn(client: Client, base: string): Client {
   const other = new Client(base);
@@ -124,4 +125,48 @@ Deno.test("chat send access: a leave on the same instance forgets the cached mem
       await wb.close();
     }
   });
+});
+
+Deno.test("chat send access: two processes on one KV file (FANOUT=kv-watch): a leave acknowledged by process one stops the very next send on process two", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rt_send_access_proc_" });
+  const env = { KV_PATH: `${dir}/shared.kv`, FANOUT: "kv-watch" };
+  const one = await spawnApp(env);
+  try {
+    const two = await spawnApp(env);
+    try {
+      const a = await signedInClient(one.url);
+      const b = await signedInClient(two.url);
+      const { body: room } = await a.json<{ id: string }>("/api/rooms", {
+        json: { name: "processes", visibility: "private" },
+      });
+      const added = await a.json(`/api/rooms/${room.id}/members`, {
+        json: { username: b.username },
+      });
+      assert.equal(added.status, 200);
+      const wb = await chatSocket(b);
+      try {
+        assert.equal(
+          (await wb.sendMessage(room.id, "before", "p1")).type,
+          "ack",
+        );
+        const left = await sameSessionOn(b, one.url).fetch(
+          `/api/rooms/${room.id}/leave`,
+          { method: "POST" },
+        );
+        await left.body?.cancel();
+        assert.equal(left.status, 200);
+        const refused = await wb.sendMessage(room.id, "after", "p2");
+        assert.equal(refused.type, "error");
+        assert.equal(refused.code, "not_found");
+        assert.deepEqual(await texts(a, room.id), ["before"]);
+      } finally {
+        await wb.close();
+      }
+    } finally {
+      await two.stop();
+    }
+  } finally {
+    await one.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
 });

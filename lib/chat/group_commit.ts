@@ -71,7 +71,7 @@ export interface SendResult {
 
 /** Limits for one batch; defaults stay inside Deno KV's atomic limits. */
 export interface GroupCommitOptions {
-  /** Most messages per atomic (4 mutations each; KV allows 1,000). */
+  /** Most messages per atomic (4 mutations each, + 1 per room; KV allows 1,000). */
   maxMessages?: number;
   /** Most distinct rooms per atomic (one check each; remote KV allows 10). */
   maxRooms?: number;
@@ -214,9 +214,10 @@ export class GroupCommitter {
       const release = p.extraMutations;
       const fits = !skipped.has(room) &&
         batch.length < this.#maxMessages &&
-        // Released keys and index entries are extra mutations (KV allows
-        // 1,000 per atomic).
-        4 * (batch.length + 1) + released + release <= 990 &&
+        // Released keys and index entries are extra mutations, and every
+        // room's counter is one more (KV allows 1,000 per atomic).
+        4 * (batch.length + 1) + released + release + rooms.size +
+              (rooms.has(room) ? 0 : 1) <= 1000 &&
         (batch.length === 0 ||
           (bytes + p.size <= this.#maxBytes &&
             keyBytes + p.keySize <= this.#maxKeyBytes)) &&

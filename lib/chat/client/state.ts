@@ -48,6 +48,7 @@ export function initialState(input: {
     announcement: { n: 0, text: "" },
     notice: "",
     unreadFrom: {},
+    unreadAwaiting: {},
     flash: null,
   };
   const unread = input.rooms.find((r) => r.id === input.active)?.unread ?? 0;
@@ -96,21 +97,38 @@ export function reduce(s: ChatState, a: Action): ChatState {
       const row = s.rooms.find((r) => r.id === a.room);
       const last = s.byRoom[a.room]?.lastSeq ?? -1;
       const unreadFrom = { ...s.unreadFrom };
+      const { [a.room]: _, ...unreadAwaiting } = s.unreadAwaiting;
       if (row && row.unread > 0 && last >= 0) {
         unreadFrom[a.room] = last - row.unread + 1;
+      } else if (row && row.unread > 0) {
+        // Its latest seq comes with the first page of history.
+        unreadAwaiting[a.room] = row.unread;
       } else if (a.room !== s.active) delete unreadFrom[a.room];
       const next = {
         ...s,
         active: a.room,
         unreadFrom,
+        unreadAwaiting,
         rooms: setUnread(s, a.room, () => 0).map((r) =>
           r.id === a.room ? { ...r, mentions: 0 } : r
         ),
       };
       return s.byRoom[a.room] ? next : withRoom(next, a.room, emptyRoom());
     }
-    case "history":
-      return applyHistory(s, a);
+    case "history": {
+      const next = applyHistory(s, a);
+      const unread = s.unreadAwaiting[a.room];
+      const last = next.byRoom[a.room].lastSeq;
+      if (a.mode !== "initial" || unread === undefined || last < 0) {
+        return next;
+      }
+      const { [a.room]: _, ...unreadAwaiting } = s.unreadAwaiting;
+      return {
+        ...next,
+        unreadAwaiting,
+        unreadFrom: { ...next.unreadFrom, [a.room]: last - unread + 1 },
+      };
+    }
     case "frame":
       return applyFrame(s, a.frame, a.now);
     case "send": {

@@ -70,6 +70,11 @@ export interface ChatState {
   notice: string;
   /** room → seq of the first unread message when the room was opened (the "New messages" divider). */
   unreadFrom: Record<string, number>;
+  /**
+   * room → unread count at opening, while the room's latest seq was not
+   * known yet: the divider is placed when its first page of history comes.
+   */
+  unreadAwaiting: Record<string, number>;
   /** A message to scroll to and flash (search result, notification); `n` changes per request. */
   flash: { room: string; seq: number; n: number } | null;
 }
