@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
 import {
+  createContact,
+  deleteContact,
+  updateContact,
+} from "../lib/contacts/contacts.ts";
+import { importContacts } from "../lib/contacts/import.ts";
+import { listContacts } from "../lib/contacts/search.ts";
+import { withKv } from "./helpers/kv.ts";
+import {
   addIdsWithPrefix,
   encodePartition,
   type Partition,
@@ -44,4 +52,44 @@ Deno.test("contacts index: a piece yields exactly the ids of tokens starting wit
       }
     }
   }
+});
+
+Deno.test("contacts search: pieces read for one search are not reused once the book changed (edit, import, delete)", async () => {
+  await withKv(async (kv) => {
+    const names = async (q: string) =>
+      (await listContacts(kv, "u1", { q, limit: 50 })).contacts.map((c) =>
+        c.name
+      ).sort();
+    const jose = await createContact(kv, "u1", { name: "José Álvarez" });
+    assert.deepEqual(await names("jos"), ["José Álvarez"]);
+    assert.deepEqual(await names("jos"), ["José Álvarez"]); // read again: same
+    await updateContact(kv, "u1", jose.id, { name: "Josefa Álvarez" });
+    assert.deepEqual(await names("jos"), ["Josefa Álvarez"]);
+    await importContacts(
+      kv,
+      "u1",
+      "name,email\nJoseph Roe,jr@x.example\n",
+      "csv",
+    );
+    assert.deepEqual(await names("jos"), ["Josefa Álvarez", "Joseph Roe"]);
+    await deleteContact(kv, "u1", jose.id);
+    assert.deepEqual(await names("jos"), ["Joseph Roe"]);
+    assert.deepEqual(await names("j"), ["Joseph Roe"]); // one-letter range too
+  });
+});
+
+Deno.test("contacts search: two stores with the same owner id never share read pieces", async () => {
+  await withKv(async (a) => {
+    await withKv(async (b) => {
+      await createContact(a, "u1", { name: "Anna In A" });
+      await createContact(b, "u1", { name: "Anna In B" });
+      const find = async (kv: Deno.Kv) =>
+        (await listContacts(kv, "u1", { q: "anna" })).contacts.map((c) =>
+          c.name
+        );
+      assert.deepEqual(await find(a), ["Anna In A"]);
+      assert.deepEqual(await find(b), ["Anna In B"]);
+      assert.deepEqual(await find(a), ["Anna In A"]);
+    });
+  });
 });

@@ -10,6 +10,11 @@ import { type ChatClient, chatSocket } from "./helpers/chat_ws.ts";
 import { startSmtp } from "./helpers/smtp.ts";
 import { getUserByUsername, updateUser } from "../lib/auth/users.ts";
 import { listDigests } from "../lib/mail/digest_planner.ts";
+import {
+  addDigestJob,
+  KEEP_DIGESTS_MS,
+  pruneDigests,
+} from "../lib/mail/digest_ledger.ts";
 import { INTERRUPTED } from "../lib/mail/ledger.ts";
 import {
   type Campaign,
@@ -200,4 +205,33 @@ Deno.test("digest ledger: jobs of the former digest ledger are moved into the gr
   const texts = t.smtp.mails.map((m) => m.parsed.text ?? "");
   assert.equal(texts.filter((x) => x.includes("was ready")).length, 1);
   assert.equal(texts.filter((x) => x.includes("was handed")).length, 0);
+});
+
+Deno.test("digest ledger: finished digests older than 30 days are pruned with every key the ledger kept; unfinished or recent ones stay", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const now = Date.now();
+    const job = (id: string, at: number) => ({
+      id,
+      user: "bob",
+      email: "bob@example.test",
+      items: [],
+      now: at,
+      token: "t".repeat(24),
+    });
+    const old = now - KEEP_DIGESTS_MS - 60_000;
+    await addDigestJob(kv.atomic(), job("01OLDSENT", old), "sent").commit();
+    await addDigestJob(kv.atomic(), job("01OLDOPEN", old)).commit();
+    await addDigestJob(kv.atomic(), job("01NEWSENT", now), "sent").commit();
+    assert.equal(await pruneDigests(kv, now), 1);
+    const ids = (await listDigests(kv, "bob")).map((r) => r.id).sort();
+    assert.deepEqual(ids, ["01NEWSENT", "01OLDOPEN"]);
+    const left: Deno.KvKey[] = [];
+    for await (const e of kv.list({ prefix: [] })) {
+      if (e.key.includes("01OLDSENT")) left.push(e.key);
+    }
+    assert.deepEqual(left, []);
+  } finally {
+    kv.close();
+  }
 });

@@ -8,7 +8,7 @@ import { dmPair, withRedisPair } from "./helpers/dm_pair.ts";
 import { hasRedisServer } from "./helpers/redis.ts";
 
 async function until(pred: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1500; i++) {
+  for (let i = 0; i < 4500; i++) {
     if (pred()) return;
     await new Promise((r) => setTimeout(r, 20));
   }

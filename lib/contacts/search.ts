@@ -12,7 +12,7 @@ import { BadRequestError } from "../errors.ts";
 import { parseLimit } from "../params.ts";
 import { getContacts } from "./contacts.ts";
 import { getGroup } from "./groups.ts";
-import { MAX_TOKEN, tokenize } from "./keys.ts";
+import { MAX_TOKEN, revKey, tokenize } from "./keys.ts";
 import { idsWithPrefix } from "./search_index.ts";
 import type { Contact } from "./model.ts";
 
@@ -107,8 +107,12 @@ async function search(
     throw new BadRequestError("The cursor is not valid.", "invalid_cursor");
   }
   const after = m?.[1] ?? "";
+  // Index pieces read under this revision of the book may be reused.
+  const { versionstamp } = await kv.get(revKey(owner));
   const sets = await Promise.all(
-    words.map((w) => idsWithPrefix(kv, owner, w.slice(0, MAX_TOKEN))),
+    words.map((w) =>
+      idsWithPrefix(kv, owner, w.slice(0, MAX_TOKEN), versionstamp)
+    ),
   );
   sets.sort((a, b) => a.size - b.size);
   const [smallestSet, ...others] = sets;

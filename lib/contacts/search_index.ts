@@ -94,21 +94,89 @@ export function encodePartition(p: Partition): string[] {
 }
 
 /**
+ * Pieces read recently, per KV handle: selector → the pieces and the
+ * versionstamp of the book revision they were read under. Every write to
+ * the index (BookWrite.stage) commits in an atomic that sets the book
+ * revision, so pieces read under the current revision are still exact.
+ * Bounded by characters held; least recently used go first.
+ */
+const caches = new WeakMap<Deno.Kv, PieceCache>();
+interface PieceCache {
+  entries: Map<string, CachedPieces>;
+  chars: number;
+}
+interface CachedPieces {
+  stamp: string;
+  texts: string[];
+  chars: number;
+}
+/** Most characters of index text cached per KV handle (~12-24 MB). */
+const CACHE_CHARS = 12_000_000;
+
+/** Forgets every cached piece (benchmarks measure cold reads with it). */
+export function clearIndexCache(kv: Deno.Kv): void {
+  caches.delete(kv);
+}
+
+/** The pieces of a selector: cached when read under revision `stamp`. */
+async function piecesOf(
+  kv: Deno.Kv,
+  id: string,
+  selector: Deno.KvListSelector,
+  stamp: string | null,
+): Promise<string[]> {
+  let cache = caches.get(kv);
+  const hit = cache?.entries.get(id);
+  if (hit && stamp !== null && hit.stamp === stamp) {
+    cache!.entries.delete(id); // most recently used last
+    cache!.entries.set(id, hit);
+    return hit.texts;
+  }
+  const texts: string[] = [];
+  let chars = 0;
+  for await (const e of kv.list<string>(selector, { batchSize: 1000 })) {
+    texts.push(e.value);
+    chars += e.value.length;
+  }
+  if (stamp === null || chars > CACHE_CHARS / 4) return texts;
+  cache = caches.get(kv);
+  if (!cache) caches.set(kv, cache = { entries: new Map(), chars: 0 });
+  const old = cache.entries.get(id);
+  if (old) {
+    cache.entries.delete(id);
+    cache.chars -= old.chars;
+  }
+  cache.entries.set(id, { stamp, texts, chars });
+  cache.chars += chars;
+  for (const [key, e] of cache.entries) {
+    if (cache.chars <= CACHE_CHARS) break;
+    cache.entries.delete(key);
+    cache.chars -= e.chars;
+  }
+  return texts;
+}
+
+/**
  * Ids of the owner's contacts with a token starting with `word` (folded,
- * non-empty). Reads the word's partition(s) only.
+ * non-empty). Reads the word's partition(s) only; `stamp` is the
+ * versionstamp of the book revision read before (pieces read under the
+ * same revision are reused; null: no reuse).
  */
 export async function idsWithPrefix(
   kv: Deno.Kv,
   owner: string,
   word: string,
+  stamp: string | null = null,
 ): Promise<Set<string>> {
-  const selector: Deno.KvListSelector = word.length >= 2
-    ? { prefix: [INDEX, owner, partOf(word)] }
+  const one = word.length < 2;
+  const selector: Deno.KvListSelector = one
     // One character: every partition starting with it (incl. itself).
-    : { start: [INDEX, owner, word], end: [INDEX, owner, word + "\u{10FFFF}"] };
+    ? { start: [INDEX, owner, word], end: [INDEX, owner, word + "\u{10FFFF}"] }
+    : { prefix: [INDEX, owner, partOf(word)] };
+  const id = `${owner}\u0000${one ? "*" + word : partOf(word)}`;
   const out = new Set<string>();
-  for await (const e of kv.list<string>(selector, { batchSize: 1000 })) {
-    addIdsWithPrefix(e.value, word, out);
+  for (const text of await piecesOf(kv, id, selector, stamp)) {
+    addIdsWithPrefix(text, word, out);
   }
   return out;
 }

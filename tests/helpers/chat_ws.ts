@@ -9,6 +9,12 @@ import type { ServerFrame } from "../../lib/chat/protocol.ts";
 type Frame = { type: ServerFrame["type"] | string } & Record<string, any>;
 
 /** A WebSocket client that collects frames and lets a test await them. */
+/**
+ * How long `next` waits for a frame: a liveness bound for a machine under
+ * load (CI runs test files in parallel), not a timing assertion.
+ */
+const FRAME_TIMEOUT_MS = 30_000;
+
 export class ChatClient {
   readonly inbox: Frame[] = [];
   readonly closed: Promise<CloseEvent>;
@@ -60,7 +66,7 @@ export class ChatClient {
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((w) => w.resolve !== done);
         reject(new Error(`timed out waiting for ${what}`));
-      }, 10_000);
+      }, FRAME_TIMEOUT_MS);
       const done = (f: Frame) => {
         clearTimeout(timer);
         resolve(f);

@@ -21,6 +21,9 @@ export interface AppProcess {
   stop(): Promise<void>;
 }
 
+/** How long an app may take to answer `/healthz` after spawning. */
+const START_TIMEOUT_MS = 180_000;
+
 /**
  * Starts `deno run -A main.ts --dev` with `env` (KV_PATH, FANOUT, ...) and
  * waits until it answers `/healthz`. Sign-up is open (`SIGNUP_POLICY=open`).
@@ -63,15 +66,25 @@ export async function spawnApp(
     await child.status;
     await reading;
   };
-  for (let i = 0;; i++) {
+  // `--dev` bundles the islands at start: seconds on a busy machine, so the
+  // wait is long (a readiness wait, not a timing assertion); an app that
+  // exits is reported at once.
+  let exited: Deno.CommandStatus | undefined;
+  child.status.then((s) => exited = s);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
     try {
       const res = await fetch(`${url}/healthz`);
       await res.body?.cancel();
       if (res.ok) break;
     } catch { /* not yet */ }
-    if (i > 1500) {
+    if (exited || Date.now() > deadline) {
       await stop();
-      throw new Error(`app on ${port} did not start:\n${err}`);
+      throw new Error(
+        `app on ${port} did not start (${
+          exited ? `exited with ${exited.code}` : "no /healthz 200"
+        }):\n${err}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 20));
   }
