@@ -7,7 +7,7 @@
  * Reads are sized to what a query needs: a word's tokens are found by a
  * reverse skip-scan that also returns each token's newest posting (one KV
  * read per token), and older postings are read in pages that grow (4, 16,
- * 64, 256) only while a stream is consumed.
+ * 64, 256) only as a stream is consumed.
  * @module
  */
 import { postingKey, tokenPrefix } from "./index_keys.ts";
@@ -45,13 +45,10 @@ class TokenIter {
     this.head = head;
   }
 
-  /**
-   * Reads a page of postings with seq < `below`; pages grow while the
-   * stream is read in order (`grow`), not on seeks.
-   */
-  async #fill(below: number, grow: boolean): Promise<void> {
+  /** Reads a page of postings with seq < `below`; each page is larger. */
+  async #fill(below: number): Promise<void> {
     const limit = this.#page;
-    if (grow) this.#page = Math.min(LAST_PAGE, this.#page * 4);
+    this.#page = Math.min(LAST_PAGE, this.#page * 4);
     this.#buf = [];
     this.#at = 0;
     const iter = this.kv.list<number>({
@@ -70,7 +67,7 @@ class TokenIter {
     if (!this.head) return;
     if (this.#at >= this.#buf.length) {
       if (this.#end) return void (this.head = null);
-      await this.#fill(this.head.s, true);
+      await this.#fill(this.head.s);
     }
     this.head = this.#buf[this.#at++] ?? null;
   }
@@ -86,7 +83,7 @@ class TokenIter {
       return;
     }
     if (this.#end) return void (this.head = null);
-    await this.#fill(max + 1, false);
+    await this.#fill(max + 1);
     this.head = this.#buf[this.#at++] ?? null;
   }
 }
