@@ -5,16 +5,17 @@
  *
  *   deno task bench                 # every bench, default sizes
  *   deno task bench chat_fanout     # just the benches whose file name matches
+ *   deno task bench mail,memory     # several (comma-separated)
  *   deno task bench -- --full       # flags are passed to every bench
  * @module
  */
 const here = new URL(".", import.meta.url).pathname;
-const only = Deno.args.find((a) => !a.startsWith("--"));
+const only = Deno.args.find((a) => !a.startsWith("--"))?.split(",");
 const flags = Deno.args.filter((a) => a.startsWith("--"));
 const files = (await Array.fromAsync(Deno.readDir(here)))
   .map((e) => e.name)
   .filter((n) => n.endsWith(".ts") && n !== "run.ts" && !n.startsWith("_"))
-  .filter((n) => !only || n.includes(only))
+  .filter((n) => !only || only.some((o) => n.includes(o)))
   .sort();
 const rows: string[] = [];
 const started = new Date();

@@ -10,6 +10,7 @@ import { type ChatClient, chatSocket } from "./helpers/chat_ws.ts";
 import { startSmtp } from "./helpers/smtp.ts";
 import { getUserByUsername, updateUser } from "../lib/auth/users.ts";
 import { listDigests } from "../lib/mail/digest_planner.ts";
+import { unsubscribeToken } from "../lib/mail/digest_settings.ts";
 import {
   addDigestJob,
   KEEP_DIGESTS_MS,
@@ -134,6 +135,42 @@ Deno.test("digest ledger: a digest is a system job in the group-mail ledger, ret
   assert.deepEqual(await listDigests(kv, t.b.username!), []);
   assert.equal((await kv.get(keys.campaign(row.id))).value, null);
   assert.equal((await kv.get(keys.rcpt(row.id, "000000"))).value, null);
+});
+
+Deno.test("digest ledger: unsubscribing (RFC 8058 one-click) cancels a digest still waiting in the ledger for a retry; it is never sent", async () => {
+  await using t = await setup();
+  let refused = 0;
+  t.smtp.onRcpt = (addr) => {
+    if (addr !== t.email) return undefined;
+    refused++;
+    return { code: 451, message: "4.3.0 try again later" };
+  };
+  await t.dm(["a message you will not get by mail"]);
+  const kv = t.server.kv;
+  await until(() => refused >= 1, "the first refused attempt");
+  const [waiting] = await listDigests(kv, t.b.username!);
+  assert.equal(waiting.jobStatus, "sending");
+  const token = await unsubscribeToken(kv, t.b.username!);
+  const res = await fetch(`${t.server.url}/unsubscribe/digest/${token}`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "List-Unsubscribe=One-Click",
+  });
+  await res.body?.cancel();
+  assert.equal(res.status, 200);
+  const [cancelled] = await listDigests(kv, t.b.username!);
+  assert.equal(cancelled.jobStatus, "cancelled");
+  assert.equal((await kv.get(keys.active(cancelled.id))).value, null);
+  const before = refused;
+  // Several retry intervals (100 ms base, doubling): no further attempt.
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.ok(
+    refused <= before + 1,
+    `attempts after cancel: ${refused - before}`,
+  );
+  t.smtp.onRcpt = undefined;
+  await new Promise((r) => setTimeout(r, 2000));
+  assert.equal(t.smtp.countFor(t.email), 0);
 });
 
 Deno.test("digest ledger: 20 messages of 4,000 characters fit one digest job (stored clipped, below KV's 64 KiB value limit)", async () => {

@@ -121,7 +121,7 @@ export interface DigestRow {
   id: string;
   /** The ledger record's status. */
   status: RecipientStatus;
-  /** The job's campaign status (`sending` until finished, then `done`). */
+  /** The job's campaign status: `sending`, then `done` (`cancelled` when turned off first). */
   jobStatus: Campaign["status"];
   email: string;
   items: DigestItem[];
@@ -163,6 +163,41 @@ export async function listDigests(
     out.push(row);
   }
   return out;
+}
+
+/**
+ * Cancels the user's digests not sent yet (unsubscribed or turned off): no
+ * new lease is taken (as for a cancelled campaign); a mail already being
+ * handed to the server still finishes. Returns how many were cancelled.
+ */
+export async function cancelOpenDigests(
+  kv: Deno.Kv,
+  user: string,
+): Promise<number> {
+  let n = 0;
+  for await (const e of kv.list({ prefix: keys.digestsOf(user) })) {
+    const id = e.key[2] as string;
+    for (let i = 0; i < 5; i++) {
+      const c = await kv.get<Campaign>(keys.campaign(id));
+      if (c.value?.status !== "sending") break;
+      const at = new Date().toISOString();
+      const res = await retryLocked(() =>
+        kv.atomic().check(c)
+          .set(keys.campaign(id), {
+            ...c.value!,
+            status: "cancelled",
+            updatedAt: at,
+            finishedAt: at,
+          })
+          .delete(keys.active(id)).commit()
+      );
+      if (res.ok) {
+        n++;
+        break;
+      }
+    }
+  }
+  return n;
 }
 
 /** Deletes one digest job and everything the ledger keeps for it. */

@@ -13,6 +13,7 @@
 import { getUserByUsername } from "../auth/users.ts";
 import { BadRequestError } from "../errors.ts";
 import { randomToken } from "../ids.ts";
+import { cancelOpenDigests } from "./digest_ledger.ts";
 
 /** What a user chose. */
 export type DigestSetting = "off" | "15m" | "1h" | "daily";
@@ -50,6 +51,8 @@ export async function setDigestSetting(
     );
   }
   await kv.set(settingKey(user), value);
+  // Off (or unsubscribed, RFC 8058): what is still queued is not sent.
+  if (value === "off") await cancelOpenDigests(kv, user);
   return value as DigestSetting;
 }
 
