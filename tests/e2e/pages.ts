@@ -32,6 +32,36 @@ export const PAGES: PageSpec[] = [
   { name: "login", signedIn: false, path: "/login" },
   { name: "signup", signedIn: false, path: "/signup" },
   { name: "not found", signedIn: false, path: "/no-such-page" },
+  {
+    name: "forgot password",
+    signedIn: false,
+    path: "/password/forgot",
+    ready: 'main h1:has-text("Forgot your password")',
+  },
+  {
+    name: "reset password, stale link",
+    signedIn: false,
+    path: "/password/reset/not-a-valid-token",
+    ready: 'main h1:has-text("Set a new password")',
+  },
+  {
+    name: "verify email, stale link",
+    signedIn: false,
+    path: "/verify-email/not-a-valid-token",
+    ready: 'main h1:has-text("Verify your email")',
+  },
+  {
+    name: "unsubscribe, stale link",
+    signedIn: false,
+    path: "/unsubscribe/not-a-valid-token",
+    ready: 'main h1:has-text("Link not valid")',
+  },
+  {
+    name: "missed-mention mail unsubscribe, stale link",
+    signedIn: false,
+    path: "/unsubscribe/digest/not-a-valid-token",
+    ready: 'main h1:has-text("Link not valid")',
+  },
   { name: "home", signedIn: true, path: "/" },
   { name: "chat", signedIn: true, path: "/chat" },
   {
@@ -50,6 +80,19 @@ export const PAGES: PageSpec[] = [
   },
   { name: "outbox", signedIn: true, path: "/outbox" },
   { name: "settings", signedIn: true, path: "/settings" },
+  {
+    name: "people",
+    signedIn: true,
+    path: "/people",
+    ready: 'main h1:has-text("People")',
+  },
+  // The seeded user is the server's first account, so an admin.
+  {
+    name: "admin",
+    signedIn: true,
+    path: "/admin",
+    ready: 'main h1:has-text("Administration")',
+  },
 ];
 
 /** Creates the data the pages show (a room with messages, contacts, a draft). */
