@@ -117,21 +117,40 @@ Deno.test("admin: the last active admin cannot delete their account (409); after
   });
 });
 
-Deno.test("admin: a store without the admin set (from before it) gets it built at start-up from the user records", async () => {
-  const { ADMINS_KEY, readAdminSet } = await import(
+Deno.test("admin: a store whose admin set is missing or stale gets it rebuilt from the user records (start-up backfill)", async () => {
+  const { ADMINS_KEY, ensureAdminSet } = await import(
     "../lib/auth/admin_set.ts"
   );
   await withServer(async (s) => {
     const a = await new Client(s.url).signup();
-    const me = await a.json<{ id?: string }>("/api/me");
-    assertEquals(me.status, 200);
+    const b = await new Client(s.url).signup();
+    await a.json(`/api/admin/users/${b.username}`, {
+      method: "PATCH",
+      json: { role: "admin" },
+    });
+    const ids = (await s.kv.get<string[]>(ADMINS_KEY)).value!;
+    assertEquals(ids.length, 2);
+    for (const broken of [null, [], [ids[0]]]) {
+      if (broken === null) await s.kv.delete(ADMINS_KEY);
+      else await s.kv.set(ADMINS_KEY, broken);
+      await ensureAdminSet(s.kv);
+      assertEquals(
+        [...(await s.kv.get<string[]>(ADMINS_KEY)).value!].sort(),
+        [...ids].sort(),
+      );
+    }
+    // Missing at request time: built on first use, the rule still holds.
     await s.kv.delete(ADMINS_KEY);
-    const set = await readAdminSet(s.kv);
-    assertEquals(set.value.length, 1);
+    const down = await a.json(`/api/admin/users/${b.username}`, {
+      method: "PATCH",
+      json: { role: "member" },
+    });
+    assertEquals(down.status, 200);
     const self = await a.json(`/api/admin/users/${a.username}`, {
       method: "PATCH",
       json: { role: "member" },
     });
     assertEquals(self.status, 409);
+    assertEquals((self.body.error as { code: string }).code, "last_admin");
   });
 });

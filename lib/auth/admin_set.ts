@@ -36,9 +36,23 @@ export async function readAdminSet(
   }
 }
 
-/** Start-up backfill: makes sure the admin set exists. */
+/**
+ * Start-up backfill and repair: (re)builds the admin set from the user
+ * records when it is missing or differs (a store from before the set, or a
+ * backup restored over a running store). Checked against the set's
+ * versionstamp, so a role change committed meanwhile makes it start over.
+ */
 export async function ensureAdminSet(kv: Deno.Kv): Promise<void> {
-  await readAdminSet(kv);
+  for (;;) {
+    const entry = await kv.get<string[]>(ADMINS_KEY);
+    const ids = (await listUsers(kv)).filter(isActiveAdmin).map((u) => u.id);
+    const same = entry.value !== null && entry.value.length === ids.length &&
+      ids.every((id) => entry.value!.includes(id));
+    if (same) return;
+    if ((await kv.atomic().check(entry).set(ADMINS_KEY, ids).commit()).ok) {
+      return;
+    }
+  }
 }
 
 /** The set after `before` became `after` (same user). */
