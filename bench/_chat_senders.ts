@@ -5,6 +5,7 @@
  * @module
  */
 /// <reference lib="deno.worker" />
+import { line } from "./_chat_text.ts";
 
 interface Sender {
   cookie: string;
@@ -19,25 +20,6 @@ interface Job {
   base: number;
   messages: number;
   window: number;
-}
-
-const WORDS = (
-  "the team ships the release on friday after review of the build " +
-  "please check logs deploy staging database migration cache latency " +
-  "meeting notes agenda customer ticket bug fix merge branch test green " +
-  "lunch coffee tomorrow morning afternoon weekly report numbers chart"
-).split(" ");
-
-/** A chat-like line of 6–12 words (about 8 distinct tokens). */
-function line(n: number): string {
-  const count = 6 + (n % 7);
-  const out: string[] = [];
-  let x = n * 2654435761 >>> 0;
-  for (let i = 0; i < count; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out.push(WORDS[x % WORDS.length]);
-  }
-  return out.join(" ");
 }
 
 let job: Job;

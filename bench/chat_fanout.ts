@@ -22,6 +22,7 @@
  */
 import { Client } from "../tests/helpers/client.ts";
 import { startServer } from "../tests/helpers/server.ts";
+import { serveRawBroadcast } from "./_raw_broadcast.ts";
 
 const args = new Map(
   Deno.args.filter((a) => a.startsWith("--")).map((a) => {
@@ -214,40 +215,9 @@ async function startOurs(dir: string): Promise<Peer> {
 }
 
 function startRaw(): Promise<Peer> {
-  const rooms = new Map<string, Set<WebSocket>>();
-  let seq = 0;
   const ac = new AbortController();
   const { promise, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    signal: ac.signal,
-    onListen: (a) => resolve(a as Deno.NetAddr),
-  }, (req) => {
-    const { socket, response } = Deno.upgradeWebSocket(req);
-    const mine = new Set<string>();
-    socket.onmessage = (e) => {
-      const f = JSON.parse(e.data);
-      if (f.type === "subscribe") {
-        let set = rooms.get(f.room);
-        if (!set) rooms.set(f.room, set = new Set());
-        set.add(socket);
-        mine.add(f.room);
-        socket.send(JSON.stringify({ type: "subscribed", room: f.room, seq }));
-      } else if (f.type === "send") {
-        const text = JSON.stringify({
-          type: "message",
-          room: f.room,
-          message: { seq: ++seq, text: f.text, cid: f.cid },
-        });
-        for (const s of rooms.get(f.room) ?? []) s.send(text);
-      }
-    };
-    socket.onclose = () => {
-      for (const r of mine) rooms.get(r)?.delete(socket);
-    };
-    return response;
-  });
+  const server = serveRawBroadcast(resolve, ac.signal);
   return promise.then((addr) => ({
     name: "raw Deno.serve broadcast",
     url: `ws://127.0.0.1:${addr.port}/`,

@@ -27,6 +27,7 @@ import { postingKey } from "../lib/search/index_keys.ts";
 import { indexTokens } from "../lib/search/tokens.ts";
 import { Client } from "../tests/helpers/client.ts";
 import { startServer } from "../tests/helpers/server.ts";
+import { line } from "./_chat_text.ts";
 
 const arg = (name: string, fallback: number) => {
   const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
@@ -40,24 +41,6 @@ const SINGLES = arg("singles", 2000);
 
 function pct(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
-
-/** Same text generator as the sender worker (about 8 distinct words). */
-const WORDS = (
-  "the team ships the release on friday after review of the build " +
-  "please check logs deploy staging database migration cache latency " +
-  "meeting notes agenda customer ticket bug fix merge branch test green " +
-  "lunch coffee tomorrow morning afternoon weekly report numbers chart"
-).split(" ");
-function line(n: number): string {
-  const count = 6 + (n % 7);
-  const out: string[] = [];
-  let x = n * 2654435761 >>> 0;
-  for (let i = 0; i < count; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out.push(WORDS[x % WORDS.length]);
-  }
-  return out.join(" ");
 }
 
 interface Ours {
