@@ -200,6 +200,15 @@ async function runQueries() {
   // Queries: a mix of frequent and rare words, prefixes, pairs, a phrase,
   // accent-folded words and from: filters.
   const mid = () => VOCAB[50 + Math.floor(rnd() * 2000)];
+  const KIND_NAMES = [
+    "one mid-frequency word",
+    "a 4-letter prefix",
+    "frequent word + mid word",
+    "phrase of two top-20 words",
+    "accent-folded words",
+    "word + from:",
+    "rare word",
+  ];
   const kinds: (() => string)[] = [
     () => mid(),
     () => mid().slice(0, 4),
@@ -245,6 +254,7 @@ async function runQueries() {
   // Requests that stopped at the scan budget: short, with a cursor.
   let budgeted = 0;
   const slowest: [number, string][] = [];
+  const byKind: number[][] = kinds.map(() => []);
   for (const q of queries) {
     const ms = await time(async () => {
       const query = parseSearch({ q });
@@ -254,6 +264,7 @@ async function runQueries() {
     });
     ours.push(ms);
     slowest.push([ms, q]);
+    byKind[(ours.length - 1) % kinds.length].push(ms);
   }
   if (args.has("calls")) {
     // KV calls per query kind (diagnostics).
@@ -303,6 +314,15 @@ async function runQueries() {
   const o = stats(ours);
   const s = stats(scans);
   const f = (x: number) => `${x.toFixed(1)} ms`;
+  console.log("by kind of query (ours):");
+  byKind.forEach((xs, k) => {
+    const st = stats(xs);
+    console.log(
+      `  ${KIND_NAMES[k].padEnd(28)} ${
+        String(xs.length).padStart(3)
+      } queries: p50 ${f(st.p50)}, p95 ${f(st.p95)}, max ${f(st.max)}`,
+    );
+  });
   console.log(
     `search (index), ${QUERIES} queries, ${hits} results, ${budgeted} stopped at the scan budget: p50 ${
       f(o.p50)
