@@ -454,3 +454,6 @@ export function useChat(init: ChatInit) {
   };
   return { state, hydrated, loadingOlder, actions };
 }
+
+/** The actions {@link useChat} returns (what the chat UI can do). */
+export type ChatActions = ReturnType<typeof useChat>["actions"];
