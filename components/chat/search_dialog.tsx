@@ -1,6 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { SearchResult } from "../../lib/chat/client/api_essentials.ts";
 import { timeOfDay } from "../../lib/chat/client/format.ts";
+import {
+  collectPages,
+  searchStatus,
+} from "../../lib/chat/client/search_pages.ts";
 
 /** Props of {@link SearchDialog}. */
 export interface SearchDialogProps {
@@ -68,17 +72,14 @@ export function SearchDialog(p: SearchDialogProps) {
     if (!text) return;
     setBusy(true);
     try {
-      const page = await p.search(text, more ? cursor : "");
+      const page = await collectPages(
+        (c) => p.search(text, c),
+        more ? cursor : "",
+      );
       const all = more ? [...results, ...page.results] : page.results;
       setResults(all);
       setCursor(page.cursor);
-      setStatus(
-        all.length
-          ? `${all.length}${page.cursor ? "+" : ""} result${
-            all.length === 1 ? "" : "s"
-          }.`
-          : "No messages match.",
-      );
+      setStatus(searchStatus(all.length, !!page.cursor));
     } catch (e) {
       setStatus((e as Error).message);
     } finally {
