@@ -73,3 +73,14 @@ export function unsentMessages(s: ChatState): PendingMessage[] {
     r.pending.filter((p) => p.status === "pending")
   );
 }
+
+/** My newest sent message that can still be edited (Arrow Up in the composer). */
+export function lastEditable(
+  list: ShownMessage[],
+  me: string,
+): ShownMessage | undefined {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const m = list[i];
+    if (m.author === me && !m.status && !m.deleted) return m;
+  }
+}
