@@ -23,7 +23,7 @@ import { GroupCommitter } from "../lib/chat/group_commit.ts";
 import { messageIndexHook } from "../lib/chat/message_indexes.ts";
 import { cidKey, msgIdKey, msgKey, readKey, seqKey } from "../lib/chat/keys.ts";
 import { newId } from "../lib/ids.ts";
-import { postingKey } from "../lib/search/index_keys.ts";
+import { indexEntries } from "../lib/search/index_keys.ts";
 import { indexTokens } from "../lib/search/tokens.ts";
 import { Client } from "../tests/helpers/client.ts";
 import { startServer } from "../tests/helpers/server.ts";
@@ -180,7 +180,6 @@ async function benchRawLayout(
 ): Promise<{ perSecond: number; perMessage: number }> {
   const kv = await Deno.openKv(`${dir}/raw.kv`);
   const createdAt = new Date().toISOString();
-  const t = Date.parse(createdAt);
   const seqs = new Map<string, number>();
   let mutations = 0;
   const start = performance.now();
@@ -216,18 +215,14 @@ async function benchRawLayout(
     touched.add(room);
     const id = newId();
     const cid = `c${i}`;
-    op.set(msgKey(room, seq), {
-      id,
-      room,
-      seq,
-      author,
-      text,
-      createdAt,
-      cid,
-    })
+    const message = { id, room, seq, author, text, createdAt, cid };
+    op.set(msgKey(room, seq), message)
       .set(msgIdKey(room, id), seq)
       .set(cidKey(room, author, cid), { id, seq });
-    for (const token of tokens) op.set(postingKey(room, token, seq), t);
+    // The same index entries (keys and values) as the group commit writes.
+    for (const [key, value] of indexEntries(message, tokens)) {
+      op.set(key, value);
+    }
     inOp += 3 + tokens.length;
     mutations += 3 + tokens.length;
   }

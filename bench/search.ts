@@ -75,7 +75,8 @@ const AUTHORS = Array.from({ length: 30 }, (_, i) => `user${i}`);
 const kept = args.get("search-data");
 const path = kept ?? await Deno.makeTempFile({ suffix: ".kv" });
 const kv = await Deno.openKv(path);
-const META: Deno.KvKey = ["bench_search_meta"];
+// Versioned with the index layout: data of an older layout is written again.
+const META: Deno.KvKey = ["bench_search_meta", 2];
 const reuse = kept !== undefined &&
   (await kv.get<number>(META)).value === MESSAGES;
 // An interrupted run leaves no temporary KV file behind.
@@ -168,7 +169,7 @@ async function fill() {
   };
   for (const msgs of byRoom) {
     for (const m of msgs) await put(msgKey(m.room, m.seq), m);
-    const postings = new Map<string, [Deno.KvKey, number][]>();
+    const postings = new Map<string, [Deno.KvKey, number[]][]>();
     for (const m of msgs) {
       for (const [key, t] of indexEntries(m)) {
         const token = key[2] as string;

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { GroupCommitter } from "../lib/chat/group_commit.ts";
 import { messageIndexHook } from "../lib/chat/message_indexes.ts";
+import { editMessage } from "../lib/chat/messages.ts";
 import { memberKey, roomKey, userRoomKey } from "../lib/chat/keys.ts";
 import { parseSearch } from "../lib/search/query.ts";
 import { fullScanSearch, searchMessages } from "../lib/search/search.ts";
@@ -158,6 +159,12 @@ Deno.test("search index: dense and sparse words together, prefixes of many words
         "tail239",
         "tail2398",
         "common nothing",
+        '"common rare" mid',
+        'mid "rare common"',
+        '"pre1 common"',
+        'pre1 "common rare"',
+        '"common rare common"',
+        '"rare common" from:ann',
       ]
     ) {
       counts[q] = await assertSameAsScan(kv, q);
@@ -190,5 +197,44 @@ Deno.test("search index: a word prefixing more than 50 tokens still finds the wo
       page.results.map((h) => h.message.text),
       ["pre exact again", "pre exact"],
     );
+  });
+});
+
+Deno.test("search index: postings of the earlier layout (createdAt only) still answer phrases and from: exactly", async () => {
+  await withKv(async (kv) => {
+    const texts = Array.from(
+      { length: 300 },
+      (_, i) => i % 7 === 0 ? "alpha beta gamma" : `beta alpha ${i}`,
+    );
+    await writeMessages(kv, ["r1", "r2", "r3"], texts, 3);
+    // Rewrite every posting as the layout before the hashes: a number.
+    for await (const e of kv.list<number[]>({ prefix: ["chat_sx"] })) {
+      await kv.set(e.key, e.value[0]);
+    }
+    for (const q of ['"alpha beta"', '"beta alpha"', "alpha from:bob"]) {
+      assert.ok((await assertSameAsScan(kv, q)) > 0, q);
+    }
+  });
+});
+
+Deno.test("search index: an edit moves the phrase and author hashes with the text", async () => {
+  await withKv(async (kv) => {
+    await writeMessages(kv, ["r1"], [], 1);
+    const writer = new GroupCommitter(kv, { hooks: [messageIndexHook] });
+    const sent = await writer.send({
+      room: "r1",
+      author: "u",
+      text: "alpha beta",
+      cid: "c1",
+    });
+    await writer.close();
+    const phrase = async (q: string) =>
+      (await searchMessages(kv, "u", parseSearch({ q }))).results.length;
+    assert.equal(await phrase('"alpha beta"'), 1);
+    await editMessage(kv, "u", "r1", sent.message.id, "alpha gamma beta");
+    assert.equal(await phrase('"alpha beta"'), 0);
+    assert.equal(await phrase('"alpha gamma"'), 1);
+    assert.equal(await phrase('"gamma beta" from:u'), 1);
+    assert.equal(await phrase('"gamma beta" from:ann'), 0);
   });
 });

@@ -58,7 +58,15 @@ interface Candidate {
   r: string;
   s: number;
   message?: Message;
+  /** Ruled out by its postings (author, phrase): no need to read it. */
+  rejected?: boolean;
 }
+
+/**
+ * What a candidate ruled out by its postings costs against the scan budget,
+ * compared with one whose message is read and checked.
+ */
+const REJECTED_COST = 0.1;
 
 /** True when candidate `a` sorts after (is older than) cursor `c`. */
 function below(a: Candidate, c: SearchCursor): boolean {
@@ -115,8 +123,9 @@ async function* roomCandidates(
     }
     return;
   }
-  for await (const p of intersect(kv, room, q.terms, capSeq)) {
-    const x = { t: p.t, r: room, s: p.s };
+  const filter = { phrases: q.phrases, from: q.from };
+  for await (const p of intersect(kv, room, q.terms, capSeq, filter)) {
+    const x = { t: p.t, r: room, s: p.s, rejected: p.rejected };
     if (done(x)) return;
     if (keep(x)) yield x;
   }
@@ -237,20 +246,23 @@ export async function searchMessages(
       (q.limit - results.length + 10) * scale,
       budget - examined,
     );
-    while (batch.length < want) {
+    let cost = 0;
+    while (cost < want) {
       const best = await pickBest();
       if (best < 0) break;
-      batch.push(heads[best].value as Candidate);
+      const c = heads[best].value as Candidate;
+      batch.push(c);
+      cost += c.rejected ? REJECTED_COST : 1;
       heads[best] = await streams[best].next();
     }
-    examined += batch.length;
+    examined += cost;
     const before = results.length;
-    const missing = batch.filter((c) => !c.message);
+    const missing = batch.filter((c) => !c.message && !c.rejected);
     const fetched = await readMessages(kv, missing);
     missing.forEach((c, i) => (c.message = fetched[i]));
     for (const [i, c] of batch.entries()) {
       lastSeen = c;
-      const hl = c.message ? matchMessage(c.message, q) : null;
+      const hl = c.message && !c.rejected ? matchMessage(c.message, q) : null;
       if (hl) {
         results.push({
           room: viewRoom(byId.get(c.r)!, user),
