@@ -185,6 +185,8 @@ async function termStream(
     if (!e) break;
     const token = e.key[2] as string;
     iters.push(new TokenIter(kv, room, token, posting(e.key, e.value)));
+    // The word itself sorts first in its range: nothing is left below it.
+    if (token === term) break;
     end = tokenPrefix(room, token);
   }
   if (iters.length === MAX_EXPANSION && iters.at(-1)!.token !== term) {
