@@ -5,32 +5,29 @@
  * nothing is visible, and a crash leaves only chunks under a pending marker,
  * which {@link sweepOrphans} removes. A file sent with a message loses its
  * marker in the message's commit; deleting the message removes the file.
+ * This module does the upload; manifest.ts, chunks.ts and message_files.ts
+ * (re-exported here) hold the manifest, chunk I/O and the message side.
  * @module
  */
-import { AppError, NotFoundError, PayloadTooLargeError } from "../errors.ts";
+import { AppError, PayloadTooLargeError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { retryLocked } from "../kv.ts";
 import { requireWritable } from "../chat/room_access.ts";
 import type { FileRef } from "../chat/protocol.ts";
 import { probeImage } from "./image.ts";
+import { discardChunks } from "./chunks.ts";
+import { type StoredFile, toRef } from "./manifest.ts";
 import {
   CHUNK_BYTES,
   chunkKey,
-  chunksPrefix,
   fileKey,
   pendingKey,
   usageKey,
 } from "./keys.ts";
 
-/** A file's manifest as stored. */
-export interface StoredFile extends FileRef {
-  room: string;
-  owner: string;
-  chunks: number;
-  createdAt: string;
-  /** When the upload started (ms); part of its pending marker's key. */
-  startedAt: number;
-}
+export { type StoredFile, toRef } from "./manifest.ts";
+export { readRange } from "./chunks.ts";
+export { claimFiles, readableFile, removeFiles } from "./message_files.ts";
 
 /** Limits of one upload. */
 export interface UploadLimits {
@@ -200,138 +197,4 @@ function concat(parts: Uint8Array[], n: number): Uint8Array {
     off += p.length;
   }
   return out;
-}
-
-/** The public part of a manifest. */
-export function toRef(f: StoredFile): FileRef {
-  const ref: FileRef = { id: f.id, name: f.name, type: f.type, size: f.size };
-  if (f.width) ref.width = f.width;
-  if (f.height) ref.height = f.height;
-  return ref;
-}
-
-async function discardChunks(
-  kv: Deno.Kv,
-  id: string,
-  marker: Deno.KvKey,
-): Promise<void> {
-  let op = kv.atomic();
-  let n = 0;
-  for await (const e of kv.list({ prefix: chunksPrefix(id) })) {
-    op.delete(e.key);
-    if (++n % 500 === 0) {
-      await retryLocked(() => op.commit());
-      op = kv.atomic();
-    }
-  }
-  op.delete(marker);
-  await retryLocked(() => op.commit());
-}
-
-/**
- * The manifest of file `id` when `user` may read it: a member of its room,
- * and (while it is not sent with a message yet) its owner. Otherwise
- * NotFoundError, whatever the reason.
- */
-export async function readableFile(
-  kv: Deno.Kv,
-  user: string,
-  id: string,
-  isMemberOf: (room: string) => Promise<boolean>,
-): Promise<StoredFile> {
-  const f = (await kv.get<StoredFile>(fileKey(id))).value;
-  if (!f || !(await isMemberOf(f.room))) throw new NotFoundError();
-  if (f.owner !== user) {
-    const pending = await kv.get(pendingKey(f.startedAt, f.id));
-    if (pending.versionstamp !== null) throw new NotFoundError();
-  }
-  return f;
-}
-
-/** Reads bytes `start..end` (inclusive) of a stored file as a stream. */
-export function readRange(
-  kv: Deno.Kv,
-  f: StoredFile,
-  start: number,
-  end: number,
-): ReadableStream<Uint8Array> {
-  let i = Math.floor(start / CHUNK_BYTES);
-  const last = Math.floor(end / CHUNK_BYTES);
-  return new ReadableStream({
-    async pull(ctrl) {
-      if (i > last) return ctrl.close();
-      const c = (await kv.get<Uint8Array>(chunkKey(f.id, i))).value;
-      if (!c) return ctrl.error(new Error("file chunk missing"));
-      const base = i * CHUNK_BYTES;
-      const from = Math.max(0, start - base);
-      const to = Math.min(c.length, end - base + 1);
-      ctrl.enqueue(c.subarray(from, to));
-      i++;
-    },
-  });
-}
-
-/**
- * Checks files for a message: each must be `user`'s upload to `room`, not
- * yet sent. Returns their references and the pending markers to delete in
- * the message's commit. Unknown ids are NotFoundError.
- */
-export async function claimFiles(
-  kv: Deno.Kv,
-  user: string,
-  room: string,
-  ids: string[],
-): Promise<{ files: FileRef[]; release: Deno.KvKey[] }> {
-  const entries = await kv.getMany<StoredFile[]>(ids.map(fileKey));
-  const files: FileRef[] = [];
-  const release: Deno.KvKey[] = [];
-  const markers = entries.map((e) =>
-    e.value ? pendingKey(e.value.startedAt, e.value.id) : fileKey("-")
-  );
-  const pending = await kv.getMany(markers);
-  entries.forEach((e, i) => {
-    const f = e.value;
-    if (
-      !f || f.owner !== user || f.room !== room ||
-      pending[i].versionstamp === null
-    ) {
-      throw new NotFoundError(
-        "An attached file does not exist or was already sent.",
-        "file_not_found",
-      );
-    }
-    files.push(toRef(f));
-    release.push(markers[i]);
-  });
-  return { files, release };
-}
-
-/**
- * Removes files: each manifest is deleted and the owner's usage lowered in
- * one commit, then its chunks. Missing ids are skipped.
- */
-export async function removeFiles(kv: Deno.Kv, ids: string[]): Promise<void> {
-  for (const id of ids) {
-    for (;;) {
-      const f = await kv.get<StoredFile>(fileKey(id));
-      if (!f.value) {
-        await discardChunks(kv, id, fileKey("-"));
-        break;
-      }
-      const u = await kv.get<number>(usageKey(f.value.owner));
-      const left = Math.max(0, (u.value ?? 0) - f.value.size);
-      const res = await retryLocked(() =>
-        kv.atomic().check(f).check(u).delete(f.key)
-          .set(u.key, left)
-          .commit()
-      );
-      if (!res.ok) continue;
-      await discardChunks(
-        kv,
-        id,
-        pendingKey(f.value.startedAt, f.value.id),
-      );
-      break;
-    }
-  }
 }
