@@ -205,8 +205,8 @@ async function termStream(
  * A word whose stream has read more than this many times the sparsest
  * one's entries, plus {@link DENSE_SLACK}, is dropped from the intersection.
  */
-const DENSE_RATIO = 4;
-const DENSE_SLACK = 32;
+const DENSE_RATIO = 2;
+const DENSE_SLACK = 16;
 
 /** What a candidate can be rejected on before its message is read. */
 export interface PostingFilter {

@@ -45,8 +45,12 @@ export function roomActions(
     /** Marks every room read (Shift+Esc). */
     markAllRead: () => {
       for (const r of ref.current.rooms) {
-        if (!r.unread && !r.mentions) continue;
-        const last = ref.current.byRoom[r.id]?.lastSeq ?? -1;
+        // Also the rooms this tab shows as read but has not reported read
+        // up to their last message yet (the open room, read from its top).
+        const held = ref.current.byRoom[r.id];
+        const behind = !!held && held.readSeq < held.lastSeq;
+        if (!r.unread && !r.mentions && !behind) continue;
+        const last = held?.lastSeq ?? -1;
         const seq = last >= 0 ? last : Number.MAX_SAFE_INTEGER;
         send({ type: "read", room: r.id, seq });
         if (last >= 0) dispatch({ type: "read", room: r.id, seq });
