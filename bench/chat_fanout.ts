@@ -23,6 +23,7 @@
 import { Client } from "../tests/helpers/client.ts";
 import { startServer } from "../tests/helpers/server.ts";
 import { serveRawBroadcast } from "./_raw_broadcast.ts";
+import { mergeLatencies, pct } from "./_latencies.ts";
 
 const args = new Map(
   Deno.args.filter((a) => a.startsWith("--")).map((a) => {
@@ -51,11 +52,6 @@ interface Result {
   p50: number;
   p99: number;
   complete: boolean;
-}
-
-function pct(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
 /** Client sockets for one server, spread over WORKERS threads. */
@@ -149,15 +145,7 @@ class Load {
       w.postMessage({ type: "expect", total: sent });
     }
     const all = await Promise.all(results);
-    const merged = new Float64Array(
-      all.reduce((a, r) => a + r.latencies.length, 0),
-    );
-    let off = 0;
-    for (const r of all) {
-      merged.set(r.latencies, off);
-      off += r.latencies.length;
-    }
-    merged.sort();
+    const merged = mergeLatencies(all);
     const delivered = merged.length;
     // Deliveries over the time from the first send to the last receipt
     // (longer than the offer when the server falls behind).

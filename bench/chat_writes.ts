@@ -28,6 +28,7 @@ import { indexTokens } from "../lib/search/tokens.ts";
 import { Client } from "../tests/helpers/client.ts";
 import { startServer } from "../tests/helpers/server.ts";
 import { line } from "./_chat_text.ts";
+import { mergeLatencies, pct } from "./_latencies.ts";
 
 const arg = (name: string, fallback: number) => {
   const a = Deno.args.find((x) => x.startsWith(`--${name}=`));
@@ -38,10 +39,6 @@ const WINDOW = arg("window", 8);
 const MESSAGES = arg("messages", 400);
 const WORKERS = arg("workers", 1);
 const SINGLES = arg("singles", 2000);
-
-function pct(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
 
 interface Ours {
   perSecond: number;
@@ -111,15 +108,7 @@ async function benchOurs(dir: string): Promise<Ours> {
     const all = await Promise.all(results);
     const seconds = (performance.now() - start) / 1000;
     for (const worker of workers) worker.terminate();
-    const merged = new Float64Array(
-      all.reduce((a, r) => a + r.latencies.length, 0),
-    );
-    let off = 0;
-    for (const r of all) {
-      merged.set(r.latencies, off);
-      off += r.latencies.length;
-    }
-    merged.sort();
+    const merged = mergeLatencies(all);
     const errors = all.reduce((a, r) => a + r.errors, 0);
     if (errors) {
       console.error(

@@ -5,18 +5,11 @@
  * other instance.
  */
 import assert from "node:assert/strict";
-import { Client, signedInClient } from "./helpers/client.ts";
+import { Client, sameSessionOn, signedInClient } from "./helpers/client.ts";
 import { chatSocket } from "./helpers/chat_ws.ts";
 import { startServer, type TestServer } from "./helpers/server.ts";
 import { CloseCode } from "../lib/chat/protocol.ts";
 import { ACCESS_CHANGED } from "../lib/chat/revalidate.ts";
-
-function sameSessionOn(client: Client, base: string): Client {
-  const other = new Client(base);
-  for (const [k, v] of client.cookies) other.cookies.set(k, v);
-  other.username = client.username;
-  return other;
-}
 
 async function deafPair(
   revalidateMs: string,

@@ -5,18 +5,11 @@
  * group commit's own re-check can stop the second instance's warm cache.
  */
 import assert from "node:assert/strict";
-import { Client, signedInClient } from "./helpers/client.ts";
+import { Client, sameSessionOn, signedInClient } from "./helpers/client.ts";
 import { chatSocket } from "./helpers/chat_ws.ts";
 import { startServer, type TestServer } from "./helpers/server.ts";
 import { chatFor } from "../lib/chat/service.ts";
 import { spawnApp } from "./helpers/process.ts";
-
-function sameSessionOn(client: Client, base: string): Client {
-  const other = new Client(base);
-  for (const [k, v] of client.cookies) other.cookies.set(k, v);
-  other.username = client.username;
-  return other;
-}
 
 async function deafPair(
   fn: (one: TestServer, two: TestServer) => Promise<void>,

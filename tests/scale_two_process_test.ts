@@ -7,19 +7,11 @@
  * asserted (no timing thresholds in tests).
  */
 import assert from "node:assert/strict";
-import { Client } from "./helpers/client.ts";
+import { Client, sameSessionOn } from "./helpers/client.ts";
 import { dmPair } from "./helpers/dm_pair.ts";
 import { type AppProcess, spawnApp } from "./helpers/process.ts";
 import { hasRedisServer, startRedis } from "./helpers/redis.ts";
 import { CloseCode } from "../lib/chat/protocol.ts";
-
-/** `client`'s session, used against another instance. */
-function sameSessionOn(client: Client, base: string): Client {
-  const other = new Client(base);
-  for (const [k, v] of client.cookies) other.cookies.set(k, v);
-  other.username = client.username;
-  return other;
-}
 
 async function crossProcessScenario(
   label: string,

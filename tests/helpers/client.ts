@@ -126,3 +126,11 @@ export async function signedInClient(
 ): Promise<Client> {
   return await new Client(base).signup(username);
 }
+
+/** `client`'s session (its cookies) used against another instance at `base`. */
+export function sameSessionOn(client: Client, base: string): Client {
+  const other = new Client(base);
+  for (const [k, v] of client.cookies) other.cookies.set(k, v);
+  other.username = client.username;
+  return other;
+}
