@@ -5,7 +5,7 @@
  * other instance.
  */
 import assert from "node:assert/strict";
-import { Client, sameSessionOn, signedInClient } from "./helpers/client.ts";
+import { sameSessionOn, signedInClient } from "./helpers/client.ts";
 import { chatSocket } from "./helpers/chat_ws.ts";
 import { startServer, type TestServer } from "./helpers/server.ts";
 import { CloseCode } from "../lib/chat/protocol.ts";

@@ -7,7 +7,7 @@
  * asserted (no timing thresholds in tests).
  */
 import assert from "node:assert/strict";
-import { Client, sameSessionOn } from "./helpers/client.ts";
+import { sameSessionOn } from "./helpers/client.ts";
 import { dmPair } from "./helpers/dm_pair.ts";
 import { type AppProcess, spawnApp } from "./helpers/process.ts";
 import { hasRedisServer, startRedis } from "./helpers/redis.ts";
