@@ -4,25 +4,7 @@ import { withServer } from "./helpers/server.ts";
 import { PROJECT_ROOT } from "../lib/app.ts";
 import { deriveLimits } from "../lib/web/connection_limits.ts";
 import { TOO_MANY_SOCKETS } from "../lib/chat/socket_cap.ts";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function ensureBuild(): Promise<void> {
-  try {
-    await Deno.stat(`${PROJECT_ROOT}/_build/manifest.json`);
-  } catch {
-    const out = await new Deno.Command("deno", {
-      args: ["task", "build"],
-      cwd: PROJECT_ROOT,
-    }).output();
-    assert(out.success, "deno task build");
-  }
-}
+import { ensureBuild, freePort } from "./helpers/process.ts";
 
 /** GET /healthz once; the status, or 0 when the request failed. */
 async function health(base: string): Promise<number> {

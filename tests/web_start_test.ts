@@ -5,25 +5,7 @@ import {
 } from "./helpers/assert.ts";
 import { PROJECT_ROOT } from "../lib/app.ts";
 import { kvFolder, serverArgs } from "../dev/start.ts";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
-async function ensureBuild(): Promise<void> {
-  try {
-    await Deno.stat(`${PROJECT_ROOT}/_build/manifest.json`);
-  } catch {
-    const out = await new Deno.Command("deno", {
-      args: ["task", "build"],
-      cwd: PROJECT_ROOT,
-    }).output();
-    assert(out.success, "deno task build");
-  }
-}
+import { ensureBuild, freePort } from "./helpers/process.ts";
 
 async function waitHealthy(url: string, child: Deno.ChildProcess) {
   let exited = false;

@@ -3,12 +3,11 @@
  * creating rooms and adding members (against room-list flooding).
  * @module
  */
-import { ForbiddenError } from "../errors.ts";
+import { ForbiddenError, NotFoundError } from "../errors.ts";
 import { retryLocked } from "../kv.ts";
 import { reserveOrThrow, windowSlot } from "../rate_limit.ts";
 import { isId } from "./protocol.ts";
 import { leaveRoom } from "./rooms.ts";
-import { NotFoundError } from "../errors.ts";
 import { memberKey, roomKey } from "./keys.ts";
 import type { StoredRoom } from "./room_access.ts";
 
@@ -21,28 +20,47 @@ export const blockKey = (user: string, room: string): Deno.KvKey => [
   room,
 ];
 
+/** Counts one `action` by `user` in the current hour; 429 past `perHour`. */
+async function limitPerHour(
+  kv: Deno.Kv,
+  action: string,
+  user: string,
+  perHour: number,
+  message: string,
+): Promise<void> {
+  await reserveOrThrow(
+    kv,
+    [windowSlot(action, user, { max: perHour, windowMs: HOUR })],
+    message,
+  );
+}
+
 /** Counts one room creation by `user`; 429 past `perHour`. */
-export async function limitRoomCreation(
+export function limitRoomCreation(
   kv: Deno.Kv,
   user: string,
   perHour: number,
 ): Promise<void> {
-  await reserveOrThrow(
+  return limitPerHour(
     kv,
-    [windowSlot("room_create", user, { max: perHour, windowMs: HOUR })],
+    "room_create",
+    user,
+    perHour,
     `You can create at most ${perHour} rooms per hour.`,
   );
 }
 
 /** Counts one member added by `user`; 429 past `perHour`. */
-export async function limitMemberAdds(
+export function limitMemberAdds(
   kv: Deno.Kv,
   user: string,
   perHour: number,
 ): Promise<void> {
-  await reserveOrThrow(
+  return limitPerHour(
     kv,
-    [windowSlot("member_add", user, { max: perHour, windowMs: HOUR })],
+    "member_add",
+    user,
+    perHour,
     `You can add at most ${perHour} members per hour.`,
   );
 }

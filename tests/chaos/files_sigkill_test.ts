@@ -7,13 +7,7 @@
 import assert from "node:assert/strict";
 import { Client, uniqueName } from "../helpers/client.ts";
 import { PROJECT_ROOT } from "../../lib/app.ts";
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+import { freePort } from "../helpers/process.ts";
 
 function spawnApp(kvPath: string, port = freePort()): {
   child: Deno.ChildProcess;

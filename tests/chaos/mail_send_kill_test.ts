@@ -10,15 +10,9 @@ import { startSmtp, type TestSmtp } from "../helpers/smtp.ts";
 import { signedInClient } from "../helpers/client.ts";
 import { waitCampaign } from "../helpers/mail.ts";
 import { PROJECT_ROOT } from "../../lib/app.ts";
+import { freePort } from "../helpers/process.ts";
 
 const N = 650; // three ledger batches of 300
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 interface Proc {
   child: Deno.ChildProcess;

@@ -102,3 +102,18 @@ export async function spawnApp(
     stop,
   };
 }
+
+export { freePort };
+
+/** Runs `deno task build` once when the prebuilt assets are missing. */
+export async function ensureBuild(): Promise<void> {
+  try {
+    await Deno.stat(`${PROJECT_ROOT}/_build/manifest.json`);
+  } catch {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "build"],
+      cwd: PROJECT_ROOT,
+    }).output();
+    if (!out.success) throw new Error("deno task build failed");
+  }
+}
