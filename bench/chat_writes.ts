@@ -23,8 +23,7 @@ import { GroupCommitter } from "../lib/chat/group_commit.ts";
 import { messageIndexHook } from "../lib/chat/message_indexes.ts";
 import { cidKey, msgIdKey, msgKey, readKey, seqKey } from "../lib/chat/keys.ts";
 import { newId } from "../lib/ids.ts";
-import { indexEntries } from "../lib/search/index_keys.ts";
-import { indexTokens } from "../lib/search/tokens.ts";
+import { indexedText, indexEntries } from "../lib/search/index_keys.ts";
 import { Client } from "../tests/helpers/client.ts";
 import { startServer } from "../tests/helpers/server.ts";
 import { line } from "./_chat_text.ts";
@@ -196,7 +195,8 @@ async function benchRawLayout(
     const room = `room${r}`;
     const author = `writer_${r}`;
     const text = line(i);
-    const tokens = indexTokens(text);
+    const indexed = indexedText(text);
+    const tokens = indexed.tokens;
     const roomsAfter = touched.size + (touched.has(room) ? 0 : 1);
     if (inOp + 3 + tokens.length + 2 * roomsAfter > 1000) await flush();
     const seq = (seqs.get(room) ?? 0) + 1;
@@ -209,7 +209,7 @@ async function benchRawLayout(
       .set(msgIdKey(room, id), seq)
       .set(cidKey(room, author, cid), { id, seq });
     // The same index entries (keys and values) as the group commit writes.
-    for (const [key, value] of indexEntries(message, tokens)) {
+    for (const [key, value] of indexEntries(message, indexed)) {
       op.set(key, value);
     }
     inOp += 3 + tokens.length;

@@ -76,7 +76,7 @@ const kept = args.get("search-data");
 const path = kept ?? await Deno.makeTempFile({ suffix: ".kv" });
 const kv = await Deno.openKv(path);
 // Versioned with the index layout: data of an older layout is written again.
-const META: Deno.KvKey = ["bench_search_meta", 2];
+const META: Deno.KvKey = ["bench_search_meta", 4];
 const reuse = kept !== undefined &&
   (await kv.get<number>(META)).value === MESSAGES;
 // An interrupted run leaves no temporary KV file behind.
@@ -169,7 +169,7 @@ async function fill() {
   };
   for (const msgs of byRoom) {
     for (const m of msgs) await put(msgKey(m.room, m.seq), m);
-    const postings = new Map<string, [Deno.KvKey, number[]][]>();
+    const postings = new Map<string, [Deno.KvKey, Uint8Array][]>();
     for (const m of msgs) {
       for (const [key, t] of indexEntries(m)) {
         const token = key[2] as string;

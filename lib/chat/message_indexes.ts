@@ -5,7 +5,12 @@
  * edits and deletes.
  * @module
  */
-import { indexCost, updateIndex, writeIndex } from "../search/index_keys.ts";
+import {
+  indexCost,
+  type IndexedText,
+  updateIndex,
+  writeIndex,
+} from "../search/index_keys.ts";
 import type { CommitHook, SendInput } from "./group_commit.ts";
 import {
   mentionIndexCost,
@@ -14,13 +19,13 @@ import {
 } from "./mentions.ts";
 import type { Message } from "./protocol.ts";
 
-const tokensOf = new WeakMap<SendInput, string[]>();
+const indexedOf = new WeakMap<SendInput, IndexedText>();
 
 /** The group-commit hook that indexes every new message for search and mentions. */
 export const messageIndexHook: CommitHook = {
   cost(input) {
     const c = indexCost(input.room, input.text);
-    tokensOf.set(input, c.tokens);
+    indexedOf.set(input, c.indexed);
     const mentions = mentionIndexCost({
       mentions: input.mentions ?? [],
       mentionsRoom: input.mentionsRoom ?? false,
@@ -31,7 +36,7 @@ export const messageIndexHook: CommitHook = {
     };
   },
   write(op, message, input) {
-    writeIndex(op, message, tokensOf.get(input));
+    writeIndex(op, message, indexedOf.get(input));
     writeMentionIndex(op, message);
   },
 };

@@ -4,18 +4,20 @@
  *
  * | key | value |
  * |---|---|
- * | `["chat_sx", roomId, token, seq]` | `[createdAt ms, author hash, ...hashes of the tokens that follow this one]` |
+ * | `["chat_sx", roomId, token, seq]` | bytes: createdAt ms, author hash, hashes of the tokens that follow this one and of those before it (`posting_value.ts`) |
  *
  * One entry per distinct token of a message (at most
  * {@link MAX_INDEXED_TOKENS}); a query word's prefix range is contiguous.
  * The hashes ({@link tokenHash}, 24 bits) let a query reject a candidate
- * for `from:` or a phrase without reading the message; a match is always
- * confirmed on the message. Entries written before these hashes hold only
- * the createdAt number, and are checked on the message.
+ * for `from:` or a phrase without reading the message, whichever word of
+ * the phrase it steps through; a match is always confirmed on the message.
+ * Entries of earlier layouts are read too (`readPosting`); what they cannot
+ * tell is checked on the message.
  * @module
  */
 import type { Message } from "../chat/protocol.ts";
-import { indexTokens, MAX_INDEXED_TOKENS, words } from "./tokens.ts";
+import { encodePosting } from "./posting_value.ts";
+import { indexTokens, MAX_INDEXED_TOKENS, type Word, words } from "./tokens.ts";
 
 export { MAX_INDEXED_TOKENS };
 
@@ -32,16 +34,29 @@ export const tokenPrefix = (room: string, token: string): Deno.KvKey => [
 
 const enc = new TextEncoder();
 
+/** What indexing a text writes: its words and the distinct tokens indexed. */
+export interface IndexedText {
+  words: Word[];
+  tokens: string[];
+}
+
+/** The words of `text` and the tokens they index (tokenised once). */
+export function indexedText(text: string): IndexedText {
+  const ws = words(text);
+  return { words: ws, tokens: indexTokens(ws) };
+}
+
 /** Upper bounds of what indexing `text` in `room` adds to an atomic. */
 export function indexCost(
   room: string,
   text: string,
-): { mutations: number; keyBytes: number; tokens: string[] } {
-  const tokens = indexTokens(text);
+): { mutations: number; keyBytes: number; indexed: IndexedText } {
+  const indexed = indexedText(text);
+  const { tokens } = indexed;
   const roomBytes = enc.encode(room).length;
   let keyBytes = 0;
   for (const t of tokens) keyBytes += enc.encode(t).length + roomBytes + 32;
-  return { mutations: tokens.length, keyBytes, tokens };
+  return { mutations: tokens.length, keyBytes, indexed };
 }
 
 /** A 24-bit FNV-1a hash of a token or username (small in KV's encoding). */
@@ -54,49 +69,41 @@ export function tokenHash(s: string): number {
   return (h >>> 0) & 0xffffff;
 }
 
-/** A posting's value: createdAt, and the hashes when written with them. */
-export interface PostingValue {
-  t: number;
-  /** Hash of the author's username. */
-  author?: number;
-  /** Hashes of the tokens that follow this token in the message. */
-  next?: number[];
-}
-
-/** Reads a stored posting value (either layout). */
-export function readPosting(v: unknown): PostingValue {
-  if (typeof v === "number") return { t: v };
-  const a = v as number[];
-  return { t: a[0], author: a[1], next: a.slice(2) };
+/** Adds `hash` to the set kept for `token`. */
+function addTo(map: Map<string, Set<number>>, token: string, hash?: number) {
+  let set = map.get(token);
+  if (!set) map.set(token, set = new Set());
+  if (hash !== undefined) set.add(hash);
 }
 
 /** The index entries of a message: one posting per distinct token. */
 export function indexEntries(
   m: Message,
-  tokens: string[] = indexTokens(m.text),
-): [Deno.KvKey, number[]][] {
+  indexed: IndexedText = indexedText(m.text),
+): [Deno.KvKey, Uint8Array][] {
   const t = Date.parse(m.createdAt);
   const next = new Map<string, Set<number>>();
-  const ws = words(m.text);
+  const prev = new Map<string, Set<number>>();
+  const ws = indexed.words;
+  const hashes = ws.map((w) => tokenHash(w.token));
   for (let i = 0; i < ws.length; i++) {
-    let set = next.get(ws[i].token);
-    if (!set) next.set(ws[i].token, set = new Set());
-    if (i + 1 < ws.length) set.add(tokenHash(ws[i + 1].token));
+    addTo(next, ws[i].token, hashes[i + 1]);
+    addTo(prev, ws[i].token, hashes[i - 1]);
   }
   const author = tokenHash(m.author);
-  return tokens.map((token) => [
+  return indexed.tokens.map((token) => [
     postingKey(m.room, token, m.seq),
-    [t, author, ...(next.get(token) ?? [])],
+    encodePosting(t, author, next.get(token)!, prev.get(token)!),
   ]);
 }
 
-/** Adds the index entries of a new message (`tokens` from {@link indexCost}). */
+/** Adds the index entries of a new message (`indexed` from {@link indexCost}). */
 export function writeIndex(
   op: Deno.AtomicOperation,
   m: Message,
-  tokens: string[] = indexTokens(m.text),
+  indexed: IndexedText = indexedText(m.text),
 ): void {
-  for (const [key, value] of indexEntries(m, tokens)) op.set(key, value);
+  for (const [key, value] of indexEntries(m, indexed)) op.set(key, value);
 }
 
 /**
@@ -109,10 +116,10 @@ export function updateIndex(
   before: Message,
   after: Message,
 ): void {
-  const next = after.deleted ? [] : indexTokens(after.text);
-  const keep = new Set(next);
-  for (const t of before.deleted ? [] : indexTokens(before.text)) {
+  const next = after.deleted ? undefined : indexedText(after.text);
+  const keep = new Set(next?.tokens);
+  for (const t of before.deleted ? [] : indexedText(before.text).tokens) {
     if (!keep.has(t)) op.delete(postingKey(before.room, t, before.seq));
   }
-  if (next.length) writeIndex(op, after, next);
+  if (next?.tokens.length) writeIndex(op, after, next);
 }

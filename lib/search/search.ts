@@ -27,7 +27,7 @@ import {
 } from "../chat/room_access.ts";
 import { listMyRoomIds } from "../chat/room_lists.ts";
 import { readMessages } from "./read_messages.ts";
-import { intersect } from "./streams.ts";
+import { intersect } from "./intersect.ts";
 import { encodeCursor, type SearchCursor, type SearchQuery } from "./query.ts";
 import { queryTokens, words } from "./tokens.ts";
 

@@ -1,34 +1,30 @@
 /**
  * Posting streams of one room, newest first: a token's postings
- * ({@link TokenIter}), a query word's postings as the merge of every token
- * it prefixes ({@link TermStream}), and the intersection of all words of a
- * query by leapfrogging ({@link intersect}).
+ * ({@link TokenIter}) and a query word's postings as the merge of every
+ * token it prefixes ({@link TermStream}, opened by {@link termStream}).
+ * `intersect.ts` intersects the words of a query.
  *
  * Reads are sized to what a query needs: a word's tokens are found by a
  * reverse skip-scan that also returns each token's newest posting (one KV
  * read per token), and older postings are read in pages that grow (4, 16,
- * 64, 256) only as a stream is consumed.
+ * 64, 256) only as a stream is consumed; the next page is read while the
+ * last few postings of a page are being used.
  * @module
  */
-import {
-  postingKey,
-  readPosting,
-  tokenHash,
-  tokenPrefix,
-} from "./index_keys.ts";
+import { postingKey, tokenPrefix } from "./index_keys.ts";
+import { type PostingValue, readPosting } from "./posting_value.ts";
 
 /** Most distinct index tokens one query word expands to per room. */
 export const MAX_EXPANSION = 50;
 /** First and largest page of older postings read for one token. */
 const FIRST_PAGE = 4;
 const LAST_PAGE = 256;
+/** Postings left in the buffer when the next page starts being read. */
+const READ_AHEAD_AT = 8;
 
 /** A posting: seq, createdAt (ms) and, when stored, the hashes. */
-export interface Posting {
+export interface Posting extends PostingValue {
   s: number;
-  t: number;
-  author?: number;
-  next?: number[];
 }
 
 /** A posting of `key`/`value` as stored. */
@@ -47,6 +43,8 @@ class TokenIter {
   #page = FIRST_PAGE;
   /** True when nothing older than the buffer exists. */
   #end = false;
+  /** The page after the buffer, being read, and the size asked for. */
+  #ahead: { page: Promise<Posting[]>; limit: number } | null = null;
 
   constructor(
     readonly kv: Deno.Kv,
@@ -57,19 +55,55 @@ class TokenIter {
     this.head = head;
   }
 
-  /** Reads a page of postings with seq < `below`; each page is larger. */
-  async #fill(below: number): Promise<void> {
-    const limit = this.#page;
-    this.#page = Math.min(LAST_PAGE, this.#page * 4);
-    this.#buf = [];
-    this.#at = 0;
+  /** Reads up to `limit` postings with seq < `below`, newest first. */
+  async #read(below: number, limit: number): Promise<Posting[]> {
+    const page: Posting[] = [];
     const iter = this.kv.list<unknown>({
       start: tokenPrefix(this.room, this.token),
       end: postingKey(this.room, this.token, below),
     }, { reverse: true, limit, batchSize: limit });
-    for await (const e of iter) this.#buf.push(posting(e.key, e.value));
-    this.cost += this.#buf.length + 1;
-    this.#end = this.#buf.length < limit;
+    for await (const e of iter) page.push(posting(e.key, e.value));
+    return page;
+  }
+
+  /** The next page's size; each page is larger. */
+  #grow(): number {
+    const limit = this.#page;
+    this.#page = Math.min(LAST_PAGE, this.#page * 4);
+    return limit;
+  }
+
+  /**
+   * Starts reading the page after the buffer while the buffer is consumed,
+   * so that KV reads overlap the work on the postings already read.
+   */
+  #readAhead(): void {
+    if (this.#end || this.#ahead || !this.#buf.length) return;
+    const limit = this.#grow();
+    const page = this.#read(this.#buf.at(-1)!.s, limit);
+    page.catch(() => {}); // awaited (and thrown) when used
+    this.#ahead = { page, limit };
+  }
+
+  /** Fills the buffer with postings with seq < `below`. */
+  async #fill(below: number): Promise<void> {
+    const ahead = this.#ahead;
+    this.#ahead = null;
+    let limit = ahead?.limit ?? this.#grow();
+    let page = ahead ? await ahead.page : await this.#read(below, limit);
+    this.cost += page.length + 1;
+    let at = 0;
+    while (at < page.length && page[at].s >= below) at++;
+    if (at === page.length && page.length === limit) {
+      // A seek past everything read ahead: read from `below` itself.
+      limit = this.#grow();
+      page = await this.#read(below, limit);
+      this.cost += page.length + 1;
+      at = 0;
+    }
+    this.#buf = page;
+    this.#at = at;
+    this.#end = page.length < limit;
   }
 
   /** Consumes the head. */
@@ -80,6 +114,7 @@ class TokenIter {
       await this.#fill(this.head.s);
     }
     this.head = this.#buf[this.#at++] ?? null;
+    if (this.#buf.length - this.#at <= READ_AHEAD_AT) this.#readAhead();
   }
 
   /** Moves to the newest posting with seq ≤ `max`. */
@@ -160,7 +195,7 @@ async function last(
  * prefix range backwards, each read returning the token's newest posting;
  * past {@link MAX_EXPANSION} tokens the word itself is still included.
  */
-async function termStream(
+export async function termStream(
   kv: Deno.Kv,
   room: string,
   term: string,
@@ -199,106 +234,4 @@ async function termStream(
   const stream = new TermStream(iters);
   if (max !== undefined) await stream.seek(max);
   return stream;
-}
-
-/**
- * A word whose stream has read more than this many times the sparsest
- * one's entries, plus {@link DENSE_SLACK}, is dropped from the intersection.
- */
-const DENSE_RATIO = 2;
-const DENSE_SLACK = 16;
-
-/** What a candidate can be rejected on before its message is read. */
-export interface PostingFilter {
-  /** Exact phrases (their tokens in order). */
-  phrases: string[][];
-  /** Only messages by this username. */
-  from?: string;
-}
-
-/** A candidate: a posting, and whether the postings already rule it out. */
-export interface Candidate extends Posting {
-  rejected: boolean;
-}
-
-/**
- * Postings of `room` that may contain every word (each as a prefix), newest
- * first, starting at seq ≤ `max`. Words are intersected by leapfrogging,
- * except that a word whose postings cost much more to step through than
- * another's is dropped once that shows: reading the few extra messages costs
- * less, and every candidate's message is checked against the whole query
- * anyway (`matchMessage` in search.ts). A candidate whose postings show it
- * cannot match `filter` (another author; a phrase word missing or not
- * followed by the next one) comes out `rejected`, so that it is counted
- * without reading its message.
- */
-export async function* intersect(
-  kv: Deno.Kv,
-  room: string,
-  terms: string[],
-  max?: number,
-  filter: PostingFilter = { phrases: [] },
-): AsyncGenerator<Candidate> {
-  // Words of a phrase must be there exactly; any other word as a prefix,
-  // and a word that another one starts with adds nothing ("be" in "be best").
-  const exact = new Set(filter.phrases.flat());
-  // The last word of a phrase is checked on the previous word's postings
-  // (the tokens that follow it), so it needs no stream of its own.
-  const firsts = new Set(filter.phrases.flatMap((p) => p.slice(0, -1)));
-  const checked = new Set(
-    filter.phrases.filter((p) => p.length > 1).map((p) => p.at(-1)!),
-  );
-  const unique = [...new Set(terms)].filter((t, _, all) =>
-    !(checked.has(t) && !firsts.has(t)) &&
-    (exact.has(t) ||
-      !all.some((o) => o !== t && o.startsWith(t) && !exact.has(o)))
-  );
-  const streams = await Promise.all(
-    unique.map((t) => termStream(kv, room, t, max, exact.has(t))),
-  );
-  if (streams.some((s) => s === null)) return;
-  const byTerm = new Map(unique.map((t, i) => [t, streams[i]!]));
-  // The first word of each adjacent pair of a phrase (its postings tell
-  // which tokens follow it) is kept in the intersection.
-  const pairs = filter.phrases.flatMap((p) =>
-    p.slice(0, -1).map((w, i) => ({ w, next: tokenHash(p[i + 1]) }))
-  );
-  const keep = new Set(pairs.map((p) => byTerm.get(p.w)).filter((s) => s));
-  const from = filter.from === undefined ? undefined : tokenHash(filter.from);
-  let live = streams as TermStream[];
-  const rejects = (s: number, head: Posting): boolean => {
-    if (
-      from !== undefined && head.author !== undefined && head.author !== from
-    ) {
-      return true;
-    }
-    for (const p of pairs) {
-      const stream = byTerm.get(p.w);
-      if (!stream || !live.includes(stream)) continue;
-      const exact = stream.exact(p.w, s);
-      if (exact === null) return true;
-      if (exact?.next && !exact.next.includes(p.next)) return true;
-    }
-    return false;
-  };
-  while (true) {
-    if (live.length > 1) {
-      const least = Math.min(...live.map((s) => s.consumed));
-      const limit = least * DENSE_RATIO + DENSE_SLACK;
-      if (live.some((s) => s.consumed > limit && !keep.has(s))) {
-        live = live.filter((s) => s.consumed <= limit || keep.has(s));
-      }
-    }
-    const heads = live.map((s) => s.head);
-    if (heads.some((h) => h === null)) return;
-    const target = Math.min(...heads.map((h) => h!.s));
-    if (heads.every((h) => h!.s === target)) {
-      yield { ...heads[0]!, rejected: rejects(target, heads[0]!) };
-      await Promise.all(live.map((s) => s.pop()));
-      continue;
-    }
-    await Promise.all(
-      live.filter((s) => s.head!.s > target).map((s) => s.seek(target)),
-    );
-  }
 }

@@ -41,10 +41,13 @@ export function words(text: string): Word[] {
   return out;
 }
 
-/** The distinct tokens to index for `text` (first {@link MAX_INDEXED_TOKENS}). */
-export function indexTokens(text: string): string[] {
+/**
+ * The distinct tokens to index for `text` or its `words` (the first
+ * {@link MAX_INDEXED_TOKENS}).
+ */
+export function indexTokens(text: string | Word[]): string[] {
   const set = new Set<string>();
-  for (const w of words(text)) {
+  for (const w of typeof text === "string" ? words(text) : text) {
     set.add(w.token);
     if (set.size >= MAX_INDEXED_TOKENS) break;
   }
