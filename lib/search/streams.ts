@@ -6,9 +6,9 @@
  *
  * Reads are sized to what a query needs: a word's tokens are found by a
  * reverse skip-scan that also returns each token's newest posting (one KV
- * read per token), and older postings are read in pages that grow (4, 16,
- * 64, 256) only as a stream is consumed; the next page is read while the
- * last few postings of a page are being used.
+ * read per token), and older postings are read in pages that grow (4, 8,
+ * … 64) only as a stream is consumed; the next page is read while the last
+ * few postings of a page are being used.
  * @module
  */
 import { postingKey, tokenPrefix } from "./index_keys.ts";
@@ -16,9 +16,13 @@ import { type PostingValue, readPosting } from "./posting_value.ts";
 
 /** Most distinct index tokens one query word expands to per room. */
 export const MAX_EXPANSION = 50;
-/** First and largest page of older postings read for one token. */
+/**
+ * First and largest page of older postings read for one token; each page
+ * is twice the last. Small pages waste little where a query stops, and
+ * reading ahead hides their round trips.
+ */
 const FIRST_PAGE = 4;
-const LAST_PAGE = 256;
+const LAST_PAGE = 64;
 /** Postings left in the buffer when the next page starts being read. */
 const READ_AHEAD_AT = 8;
 
@@ -69,7 +73,7 @@ class TokenIter {
   /** The next page's size; each page is larger. */
   #grow(): number {
     const limit = this.#page;
-    this.#page = Math.min(LAST_PAGE, this.#page * 4);
+    this.#page = Math.min(LAST_PAGE, this.#page * 2);
     return limit;
   }
 
