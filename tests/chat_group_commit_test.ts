@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { GroupCommitter } from "../lib/chat/group_commit.ts";
 import { readLog } from "../lib/chat/messages.ts";
+import { withKv } from "./helpers/kv.ts";
 
 Deno.test("group commit: two writers on one KV file keep each room's seq gap-free and unique", async () => {
   const dir = await Deno.makeTempDir();
@@ -184,4 +185,47 @@ Deno.test("group commit: with more than 10 rooms per batch, the rooms' counters 
     await w.close();
     kv.close();
   }
+});
+
+Deno.test("group commit: a cid sent to two instances at once is stored once, whichever reads first", async () => {
+  await withKv(async (kv) => {
+    // Instance A's read of the room counter is held until instance B has
+    // committed the same cid: the interleaving that let A miss B's cid.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let hold = true;
+    const slowCounters = new Proxy(kv, {
+      get(target, prop) {
+        if (prop === "getMany") {
+          return async (keys: Deno.KvKey[]) => {
+            if (hold && keys[0]?.[0] === "chat_seq") {
+              hold = false;
+              await held;
+            }
+            return await target.getMany(keys);
+          };
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+    const a = new GroupCommitter(slowCounters);
+    const b = new GroupCommitter(kv);
+    const input = { room: "r1", author: "ann", text: "once", cid: "c-1" };
+    const first = a.send(input);
+    while (hold) await new Promise((r) => setTimeout(r, 1));
+    const second = await b.send(input);
+    release();
+    const late = await first;
+    await a.close();
+    await b.close();
+    assert.equal(second.duplicate, false);
+    assert.equal(late.duplicate, true);
+    assert.equal(late.message.id, second.message.id);
+    const stored = [];
+    for await (const e of kv.list({ prefix: ["chat_msg", "r1"] })) {
+      stored.push(e.value);
+    }
+    assert.equal(stored.length, 1);
+  });
 });

@@ -5,8 +5,10 @@
  * Correctness across instances sharing one KV: every batch checks each
  * room's `chat_seq` counter versionstamp, so two writers never hand out the
  * same seq, and seqs stay gap-free. A failed check re-reads and retries.
- * The cid index is read inside the same snapshot; since every write to a
- * room's log also changes its counter, the counter check guards the cid too.
+ * The cid index is read after the counters; since every write to a room's
+ * log also changes its counter, the counter check guards the cid too (a
+ * cid written between the two reads fails the check; tested by holding one
+ * instance's counter read while another commits the same cid).
  * A send's promise resolves only after its batch is committed (durable).
  * Guards ({@link CommitGuard}) re-read what authorises each send (the
  * sender's membership) in the batch's own read, after the send was queued:
@@ -279,11 +281,15 @@ export class GroupCommitter {
     const kv = this.#kv;
     const rooms = [...new Set(inputs.map((i) => i.room))];
     for (let attempt = 1;; attempt++) {
-      // One round of reads: counters, cids and the guards (authorisation,
-      // read after every send of the batch was queued).
-      const [seqs, cids, refused] = await retryLocked(() =>
+      // The counters first, then the cids and the guards (authorisation,
+      // read after every send of the batch was queued). A cid committed
+      // elsewhere before the counters were read is seen by the cid read; one
+      // committed after changed a counter, so this batch's check fails.
+      const seqs = await retryLocked(() =>
+        getManyChunked<number>(kv, rooms.map(seqKey))
+      );
+      const [cids, refused] = await retryLocked(() =>
         Promise.all([
-          getManyChunked<number>(kv, rooms.map(seqKey)),
           getManyChunked<{ id: string; seq: number }>(
             kv,
             inputs.map((i) => cidKey(i.room, i.author, i.cid)),
