@@ -6,7 +6,8 @@
  */
 import type { EventBus } from "../events.ts";
 import type { Connection } from "./connection.ts";
-import type { GroupCommitter, SendInput } from "./group_commit.ts";
+import type { GroupCommitter } from "./group_commit.ts";
+import type { SendInput } from "./group_commit_types.ts";
 import type { SendAccess } from "./send_access.ts";
 import { claimFiles } from "../files/store.ts";
 import { toggleReaction } from "./reactions.ts";

@@ -11,7 +11,7 @@ import {
   updateIndex,
   writeIndex,
 } from "../search/index_keys.ts";
-import type { CommitHook, SendInput } from "./group_commit.ts";
+import type { CommitHook, SendInput } from "./group_commit_types.ts";
 import {
   mentionIndexCost,
   updateMentionIndex,

@@ -6,7 +6,8 @@
  */
 import { BadRequestError, ForbiddenError, NotFoundError } from "../errors.ts";
 import { commitWithRetry } from "../kv.ts";
-import type { GroupCommitter, SendResult } from "./group_commit.ts";
+import type { GroupCommitter } from "./group_commit.ts";
+import type { SendResult } from "./group_commit_types.ts";
 import { msgIdKey, msgKey, msgPrefix, seqKey } from "./keys.ts";
 import {
   checkText,

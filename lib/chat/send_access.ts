@@ -18,7 +18,7 @@
  * the pipeline, never an accepted one.
  * @module
  */
-import type { CommitGuard, SendInput } from "./group_commit.ts";
+import type { CommitGuard, SendInput } from "./group_commit_types.ts";
 import { memberKey, roomKey } from "./keys.ts";
 import {
   memberOrThrow,
