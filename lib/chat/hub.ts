@@ -4,26 +4,23 @@
  * events to all of a user's sockets, and enforces the socket limits
  * (64 KiB frames → 1009, per-user send rate → `rate_limited`, heartbeat →
  * 4000, slow consumers → 4008). Delivery and catch-up per socket live in
- * {@link Connection}.
+ * {@link Connection}; following rooms in hub_rooms.ts, send limits in
+ * hub_send_limits.ts.
  * @module
  */
-import { AppError } from "../errors.ts";
 import { type BusEvent, type EventBus, SESSION_ENDED } from "../events.ts";
-import * as actions from "./actions.ts";
 import { Connection } from "./connection.ts";
 import type { GroupCommitter } from "./group_commit.ts";
 import type { SendAccess } from "./send_access.ts";
 import { Presence } from "./presence.ts";
-import {
-  type ClientFrame,
-  CloseCode,
-  MAX_FRAME_BYTES,
-  parseClientFrame,
-} from "./protocol.ts";
-import { latestSeq, listMemberNames, requireMember } from "./rooms.ts";
+import { CloseCode } from "./protocol.ts";
 import { ACCESS_CHANGED, revalidate } from "./revalidate.ts";
-import { TokenBucket } from "./token_bucket.ts";
 import { HUB_DEFAULTS, type HubOptions, type HubStats } from "./hub_options.ts";
+import { handleFrame } from "./hub_dispatch.ts";
+import { readFrameIn } from "./hub_frame_in.ts";
+import { RoomFollows } from "./hub_rooms.ts";
+import { SendLimits } from "./hub_send_limits.ts";
+import { TopicSockets } from "./hub_topics.ts";
 
 export type { HubOptions, HubStats };
 
@@ -36,31 +33,17 @@ export interface HubDeps {
   access?: SendAccess;
 }
 
-const enc = new TextEncoder();
-/** The per-IP send limit is this many times the per-user one (shared NATs). */
-const IP_FACTOR = 5;
-/** Bus topic on which instances tell each other of send tokens taken. */
-const SEND_TOKENS = "chat_send_tokens";
-
 /** Chat sockets of one instance. */
 export class ChatHub {
   readonly #deps: HubDeps;
   readonly #o: Required<HubOptions>;
   readonly #presence: Presence;
   readonly #conns = new Set<Connection>();
-  readonly #rooms = new Map<
-    string,
-    { conns: Set<Connection>; off: () => void }
-  >();
-  readonly #users = new Map<
-    string,
-    { conns: Set<Connection>; off: () => void }
-  >();
-  /** Send buckets by `u:<user>` and `ip:<address>`; outlive sockets, so reconnecting does not reset them. */
-  readonly #buckets = new Map<string, TokenBucket>();
+  readonly #rooms: RoomFollows;
+  readonly #users: TopicSockets;
+  readonly #limits: SendLimits;
   readonly #timer: ReturnType<typeof setInterval>;
   readonly #pending = new Set<Promise<void>>();
-  #offTokens?: () => void;
   #sweeps = 0;
   #lastRevalidate = Date.now();
   #closed = false;
@@ -87,16 +70,15 @@ export class ChatHub {
     this.#deps = deps;
     this.#o = { ...HUB_DEFAULTS, ...options };
     this.#presence = new Presence(deps.kv, deps.bus, this.#o.presenceTtlMs);
+    this.#rooms = new RoomFollows(
+      deps,
+      this.#o,
+      this.#presence,
+      () => this.#count(),
+    );
+    this.#users = new TopicSockets(deps.bus);
     this.#timer = setInterval(() => this.#sweep(), this.#o.sweepMs);
-    if (this.#o.shareSendLimit) {
-      // A token taken on another instance is taken here too: one limit
-      // per user (and IP) across workers and processes.
-      this.#offTokens = deps.bus.subscribe(SEND_TOKENS, (ev) => {
-        const key = ev.key;
-        if (typeof key !== "string") return;
-        this.#bucket(key, key.startsWith("ip:") ? IP_FACTOR : 1).take();
-      });
-    }
+    this.#limits = new SendLimits(deps.bus, this.#o);
   }
 
   /**
@@ -121,29 +103,13 @@ export class ChatHub {
     const open = () => {
       if (conn.closed || this.#closed) return;
       this.#conns.add(conn);
-      this.#join(this.#users, `user:${user}`, user, conn, (ev) => {
-        const conns = [...this.#users.get(user)?.conns ?? []];
-        if (ev.type === SESSION_ENDED) {
-          // Logout: close the sockets of that session on every instance.
-          for (const c of conns) {
-            if (c.session?.id === ev.session) {
-              this.#closeConn(c, CloseCode.sessionEnded, "Signed out.");
-            }
-          }
-          return;
-        }
-        if (ev.type === ACCESS_CHANGED) {
-          this.#deps.access?.forgetUser(user);
-          return this.#background(this.#revalidate(conns));
-        }
-        if (ev.type === "left" && typeof ev.room === "string") {
-          this.#deps.access?.forget(ev.room, user);
-          // The user left the room: stop its live events on every socket.
-          for (const c of conns) this.#unsubscribe(c, ev.room);
-        }
-        const text = JSON.stringify(ev);
-        for (const c of conns) c.sendText(text);
-      });
+      this.#users.join(
+        `user:${user}`,
+        user,
+        conn,
+        (ev) => this.#onUserEvent(user, ev),
+      );
+      this.#count();
       this.#background(this.#presence.connected(user));
     };
     if (socket.readyState === WebSocket.OPEN) open();
@@ -156,7 +122,7 @@ export class ChatHub {
   /** Closes every socket (1001), stops timers, waits for background work. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
-    this.#offTokens?.();
+    this.#limits.close();
     for (const conn of [...this.#conns]) {
       this.#closeConn(conn, CloseCode.goingAway, "Server shutting down.");
     }
@@ -165,36 +131,43 @@ export class ChatHub {
     await this.#presence.close();
   }
 
-  // ---- frames in ----------------------------------------------------------
+  // ---- events and frames in ----------------------------------------------
+
+  #onUserEvent(user: string, ev: BusEvent): void {
+    const conns = [...this.#users.conns(user) ?? []];
+    if (ev.type === SESSION_ENDED) {
+      // Logout: close the sockets of that session on every instance.
+      for (const c of conns) {
+        if (c.session?.id === ev.session) {
+          this.#closeConn(c, CloseCode.sessionEnded, "Signed out.");
+        }
+      }
+      return;
+    }
+    if (ev.type === ACCESS_CHANGED) {
+      this.#deps.access?.forgetUser(user);
+      return this.#background(this.#revalidate(conns));
+    }
+    if (ev.type === "left" && typeof ev.room === "string") {
+      this.#deps.access?.forget(ev.room, user);
+      // The user left the room: stop its live events on every socket.
+      for (const c of conns) this.#rooms.unsubscribe(c, ev.room);
+    }
+    const text = JSON.stringify(ev);
+    for (const c of conns) c.sendText(text);
+  }
 
   #onFrame(conn: Connection, data: unknown): void {
     if (conn.closed) return;
     conn.lastSeen = Date.now();
-    if (typeof data !== "string") {
-      const size = data instanceof ArrayBuffer
-        ? data.byteLength
-        : data instanceof Blob
-        ? data.size
-        : 0;
-      if (size > MAX_FRAME_BYTES) return this.#tooBig(conn);
-      return conn.send({
-        type: "error",
-        code: "bad_frame",
-        message: "Binary frames are not accepted; send JSON text.",
-      });
-    }
-    if (
-      data.length > MAX_FRAME_BYTES ||
-      (data.length * 3 > MAX_FRAME_BYTES &&
-        enc.encode(data).length > MAX_FRAME_BYTES)
-    ) return this.#tooBig(conn);
-    const parsed = parseClientFrame(data);
-    if (!parsed.ok) return conn.send(parsed.error);
-    const frame = parsed.frame;
+    const frameIn = readFrameIn(data);
+    if ("tooBig" in frameIn) return this.#tooBig(conn);
+    if ("error" in frameIn) return conn.send(frameIn.error);
+    const frame = frameIn.frame;
     if (frame.type === "ping") return conn.send({ type: "pong" });
     const cid = frame.type === "send" ? frame.cid : undefined;
     if (frame.type === "send") {
-      const limited = this.#rateLimited(conn);
+      const limited = this.#limits.take(conn.user, conn.ip);
       if (limited) {
         return conn.send({
           type: "error",
@@ -214,145 +187,12 @@ export class ChatHub {
     }
     conn.queued++;
     conn.chain = conn.chain
-      .then(() => this.#handle(conn, frame))
+      .then(() => handleFrame(this.#deps, this.#rooms, this.#o, conn, frame))
       .catch((err) => conn.sendError(err, cid))
       .finally(() => conn.queued--);
   }
 
-  async #handle(conn: Connection, f: ClientFrame): Promise<void> {
-    if (conn.closed) return;
-    switch (f.type) {
-      case "subscribe":
-        return await this.#subscribe(conn, f.room, f.after);
-      case "unsubscribe":
-        return this.#unsubscribe(conn, f.room);
-      case "send":
-        return await actions.send(this.#deps, conn, f);
-      case "edit":
-      case "delete":
-        return await actions.change(this.#deps, conn, f);
-      case "typing":
-        return await actions.typing(
-          this.#deps,
-          conn,
-          f,
-          this.#o.typingThrottleMs,
-        );
-      case "read":
-        return await actions.read(this.#deps, conn, f);
-      case "react":
-        return await actions.react(this.#deps, conn, f);
-    }
-  }
-
-  async #subscribe(conn: Connection, room: string, after?: number) {
-    const { kv } = this.#deps;
-    await requireMember(kv, conn.user, room);
-    // Closed while the check ran: following now would leave a room entry
-    // and a bus topic that no socket will ever remove.
-    if (conn.closed) return;
-    this.#unsubscribe(conn, room);
-    if (conn.rooms.size >= this.#o.maxRoomsPerSocket) {
-      throw new AppError(
-        400,
-        "too_many_rooms",
-        `A socket may follow at most ${this.#o.maxRoomsPerSocket} rooms.`,
-      );
-    }
-    // Follow first, so nothing committed from now on can be missed.
-    const sub = conn.follow(room);
-    this.#join(
-      this.#rooms,
-      `room:${room}`,
-      room,
-      conn,
-      (ev) => this.#onRoomEvent(room, ev),
-    );
-    const latest = await latestSeq(kv, room);
-    await conn.start(
-      room,
-      sub,
-      after === undefined ? latest : Math.min(after, latest),
-    );
-    const members = await listMemberNames(kv, room, 100);
-    for (const user of await this.#presence.onlineAmong(members)) {
-      conn.presence({ type: "presence", user, online: true });
-    }
-  }
-
-  #unsubscribe(conn: Connection, room: string): void {
-    if (conn.rooms.delete(room)) this.#leave(this.#rooms, room, conn);
-  }
-
-  #onRoomEvent(room: string, ev: BusEvent): void {
-    if (ev.type === "archived") this.#deps.access?.forgetRoom(room);
-    let text: string | undefined;
-    const encode = () => text ??= JSON.stringify(ev);
-    for (const conn of this.#rooms.get(room)?.conns ?? []) {
-      conn.deliver(room, ev, encode);
-    }
-  }
-
   // ---- bookkeeping --------------------------------------------------------
-
-  /** Takes a send token for the user and for the IP; the empty bucket, if any. */
-  #rateLimited(conn: Connection): TokenBucket | null {
-    const user = this.#bucket(`u:${conn.user}`, 1);
-    if (!user.take()) return user;
-    this.#shareToken(`u:${conn.user}`);
-    if (!conn.ip) return null;
-    const ip = this.#bucket(`ip:${conn.ip}`, IP_FACTOR);
-    if (!ip.take()) return ip;
-    this.#shareToken(`ip:${conn.ip}`);
-    return null;
-  }
-
-  #shareToken(key: string): void {
-    if (this.#o.shareSendLimit) {
-      this.#deps.bus.publishRemote(SEND_TOKENS, { key });
-    }
-  }
-
-  #bucket(key: string, factor: number): TokenBucket {
-    let b = this.#buckets.get(key);
-    if (!b) {
-      b = new TokenBucket(
-        factor * this.#o.sendBurst,
-        factor * this.#o.sendPerSecond,
-      );
-      this.#buckets.set(key, b);
-    }
-    return b;
-  }
-
-  #join(
-    map: Map<string, { conns: Set<Connection>; off: () => void }>,
-    topic: string,
-    key: string,
-    conn: Connection,
-    listener: (ev: BusEvent) => void,
-  ): void {
-    let entry = map.get(key);
-    if (!entry) {
-      const off = this.#deps.bus.subscribe(topic, listener);
-      map.set(key, entry = { conns: new Set(), off });
-    }
-    entry.conns.add(conn);
-    this.#count();
-  }
-
-  #leave(
-    map: Map<string, { conns: Set<Connection>; off: () => void }>,
-    key: string,
-    conn: Connection,
-  ): void {
-    const entry = map.get(key);
-    if (entry?.conns.delete(conn) && entry.conns.size === 0) {
-      entry.off();
-      map.delete(key);
-    }
-    this.#count();
-  }
 
   #tooBig(conn: Connection): void {
     this.stats.tooBigClosed++;
@@ -380,9 +220,12 @@ export class ChatHub {
   #drop(conn: Connection): void {
     if (conn.closed) return;
     conn.closed = true;
-    for (const room of [...conn.rooms.keys()]) this.#unsubscribe(conn, room);
+    for (const room of [...conn.rooms.keys()]) {
+      this.#rooms.unsubscribe(conn, room);
+    }
     if (!this.#conns.delete(conn)) return;
-    this.#leave(this.#users, conn.user, conn);
+    this.#users.leave(conn.user, conn);
+    this.#count();
     this.#background(this.#presence.disconnected(conn.user));
   }
 
@@ -400,9 +243,7 @@ export class ChatHub {
       ++this.#sweeps % Math.max(1, Math.floor(10_000 / this.#o.sweepMs)) === 0
     ) {
       // A full bucket is the same as a new one: forget it (bounded memory).
-      for (const [key, b] of this.#buckets) {
-        if (b.full) this.#buckets.delete(key);
-      }
+      this.#limits.forgetFull();
     }
     if (now - this.#lastRevalidate >= this.#o.revalidateMs) {
       this.#lastRevalidate = now;
@@ -423,7 +264,7 @@ export class ChatHub {
       endSession: (c) =>
         this.#closeConn(c, CloseCode.sessionEnded, "Signed out."),
       leaveRoom: (c, room) => {
-        this.#unsubscribe(c, room);
+        this.#rooms.unsubscribe(c, room);
         c.send({ type: "left", room });
       },
     });
