@@ -64,8 +64,8 @@ export function failureOutcome(
 
 /**
  * Attempts leased record `l` of campaign `c` (null: the campaign is gone).
- * Returns the record (as re-leased by a handover) with its outcome, or null
- * when another process took the record over.
+ * Returns the record (as re-leased by a handover or a renewal) with its
+ * outcome, or null when another process took the record over.
  */
 export async function attempt(
   o: DeliveryOptions,
