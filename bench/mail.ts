@@ -8,11 +8,8 @@
  *   deno run -A bench/mail.ts [COUNT]
  * @module
  */
-import {
-  createDraft,
-  progressOf,
-  type RecipientSource,
-} from "../lib/mail/campaigns.ts";
+import { progressOf } from "../lib/mail/campaign_progress.ts";
+import { createDraft, type RecipientSource } from "../lib/mail/campaigns.ts";
 import { startSending } from "../lib/mail/ledger.ts";
 import { type Campaign, keys } from "../lib/mail/model.ts";
 import { Sender } from "../lib/mail/sender.ts";

@@ -24,7 +24,8 @@ import type { Message } from "../lib/chat/protocol.ts";
 import type { StoredRoom } from "../lib/chat/room_access.ts";
 import { indexEntries } from "../lib/search/index_keys.ts";
 import { parseSearch } from "../lib/search/query.ts";
-import { fullScanSearch, searchMessages } from "../lib/search/search.ts";
+import { fullScanSearch } from "../lib/search/full_scan.ts";
+import { searchMessages } from "../lib/search/search.ts";
 
 const args = new Map(Deno.args.map((a) => {
   const [k, v] = a.replace(/^--/, "").split("=");

@@ -24,6 +24,22 @@ import { loginAtProvider, startOidcProvider } from "./helpers/oidc_provider.ts";
 
 const REDIRECT = "http://127.0.0.1:8000/auth/oidc/callback";
 
+/** Starts a sign-in at `provider` that returns to `redirectUri`. */
+const start = (
+  kv: Deno.Kv,
+  provider: Provider,
+  extra: { returnTo?: string; redirectUri?: string } = {},
+) => startAuthorization(kv, provider, { redirectUri: REDIRECT, ...extra });
+
+/** Completes flow `flowId` with the provider's `callbackUrl`. */
+const finish = (
+  kv: Deno.Kv,
+  provider: Provider,
+  flowId: string,
+  callbackUrl: URL,
+  redirectUri = REDIRECT,
+) => completeAuthorization(kv, provider, { flowId, callbackUrl, redirectUri });
+
 async function withOidc(
   fn: (kv: Deno.Kv, provider: Provider) => Promise<void>,
   opts: {
@@ -54,9 +70,7 @@ async function withOidc(
 
 Deno.test("oauth flow: OIDC authorize URL carries state, S256 challenge and nonce", () =>
   withOidc(async (kv, provider) => {
-    const started = await startAuthorization(kv, provider, {
-      redirectUri: REDIRECT,
-    });
+    const started = await start(kv, provider);
     const q = started.url.searchParams;
     assert.equal(started.url.origin, provider.issuer.origin);
     assert.equal(q.get("response_type"), "code");
@@ -70,17 +84,10 @@ Deno.test("oauth flow: OIDC authorize URL carries state, S256 challenge and nonc
 
 Deno.test("oauth flow: OIDC sign-in yields the verified identity, once", () =>
   withOidc(async (kv, provider) => {
-    const started = await startAuthorization(kv, provider, {
-      redirectUri: REDIRECT,
-      returnTo: "/rooms",
-    });
+    const started = await start(kv, provider, { returnTo: "/rooms" });
     const callbackUrl = await loginAtProvider(started.url, { login: "alice" });
     assert.equal(callbackUrl.origin + callbackUrl.pathname, REDIRECT);
-    const done = await completeAuthorization(kv, provider, {
-      flowId: started.flowId,
-      callbackUrl,
-      redirectUri: REDIRECT,
-    });
+    const done = await finish(kv, provider, started.flowId, callbackUrl);
     assert.equal(done.identity.provider, "oidc");
     assert.equal(done.identity.subject, "alice");
     // From userinfo: this provider keeps profile claims out of the ID token.
@@ -89,45 +96,33 @@ Deno.test("oauth flow: OIDC sign-in yields the verified identity, once", () =>
     assert.equal(done.returnTo, "/rooms");
     // The same callback again: the flow record is gone.
     await assert.rejects(
-      completeAuthorization(kv, provider, {
-        flowId: started.flowId,
-        callbackUrl,
-        redirectUri: REDIRECT,
-      }),
+      finish(kv, provider, started.flowId, callbackUrl),
       StateMissingError,
     );
   }));
 
 Deno.test("oauth flow: a callback with another flow's state is refused", () =>
   withOidc(async (kv, provider) => {
-    const a = await startAuthorization(kv, provider, { redirectUri: REDIRECT });
-    const b = await startAuthorization(kv, provider, { redirectUri: REDIRECT });
+    const a = await start(kv, provider);
+    const b = await start(kv, provider);
     const callbackUrl = await loginAtProvider(a.url, { login: "alice" });
     await assert.rejects(
-      completeAuthorization(kv, provider, {
-        flowId: b.flowId,
-        callbackUrl,
-        redirectUri: REDIRECT,
-      }),
+      finish(kv, provider, b.flowId, callbackUrl),
       StateMismatchError,
     );
   }));
 
 Deno.test("oauth flow: access_denied at the provider becomes ProviderDeniedError", () =>
   withOidc(async (kv, provider) => {
-    const started = await startAuthorization(kv, provider, {
-      redirectUri: REDIRECT,
-    });
+    const started = await start(kv, provider);
     const callbackUrl = await loginAtProvider(started.url, {
       login: "alice",
       abort: true,
     });
     assert.equal(callbackUrl.searchParams.get("error"), "access_denied");
-    const err = await completeAuthorization(kv, provider, {
-      flowId: started.flowId,
-      callbackUrl,
-      redirectUri: REDIRECT,
-    }).catch((e) => e);
+    const err = await finish(kv, provider, started.flowId, callbackUrl).catch((
+      e,
+    ) => e);
     assert.ok(err instanceof ProviderDeniedError);
     assert.equal(err.code, "oauth_provider_denied");
     assert.match(err.message, /cancelled/);
@@ -135,26 +130,23 @@ Deno.test("oauth flow: access_denied at the provider becomes ProviderDeniedError
 
 Deno.test("oauth flow: a token exchange the provider refuses becomes TokenExchangeError", () =>
   withOidc(async (kv, provider) => {
-    const started = await startAuthorization(kv, provider, {
-      redirectUri: REDIRECT,
-    });
+    const started = await start(kv, provider);
     const callbackUrl = await loginAtProvider(started.url, { login: "bob" });
     // Wrong client secret: the provider refuses the code exchange.
     await assert.rejects(
-      completeAuthorization(kv, { ...provider, clientSecret: "wrong" }, {
-        flowId: started.flowId,
+      finish(
+        kv,
+        { ...provider, clientSecret: "wrong" },
+        started.flowId,
         callbackUrl,
-        redirectUri: REDIRECT,
-      }),
+      ),
       TokenExchangeError,
     );
   }));
 
 Deno.test("oauth flow: a forged code is refused by the provider", () =>
   withOidc(async (kv, provider) => {
-    const started = await startAuthorization(kv, provider, {
-      redirectUri: REDIRECT,
-    });
+    const started = await start(kv, provider);
     const callbackUrl = new URL(REDIRECT);
     callbackUrl.searchParams.set("code", "forged-code");
     callbackUrl.searchParams.set(
@@ -163,28 +155,18 @@ Deno.test("oauth flow: a forged code is refused by the provider", () =>
     );
     callbackUrl.searchParams.set("iss", provider.issuer.origin);
     await assert.rejects(
-      completeAuthorization(kv, provider, {
-        flowId: started.flowId,
-        callbackUrl,
-        redirectUri: REDIRECT,
-      }),
+      finish(kv, provider, started.flowId, callbackUrl),
       TokenExchangeError,
     );
   }));
 
 Deno.test("oauth flow: a callback claiming another issuer is refused", () =>
   withOidc(async (kv, provider) => {
-    const started = await startAuthorization(kv, provider, {
-      redirectUri: REDIRECT,
-    });
+    const started = await start(kv, provider);
     const callbackUrl = await loginAtProvider(started.url, { login: "carol" });
     callbackUrl.searchParams.set("iss", "https://evil.example");
     await assert.rejects(
-      completeAuthorization(kv, provider, {
-        flowId: started.flowId,
-        callbackUrl,
-        redirectUri: REDIRECT,
-      }),
+      finish(kv, provider, started.flowId, callbackUrl),
       IdentityInvalidError,
     );
   }));
@@ -204,7 +186,7 @@ Deno.test("oauth flow: an unreachable issuer becomes ProviderUnavailableError", 
       },
     });
     await assert.rejects(
-      startAuthorization(kv, provider, { redirectUri: REDIRECT }),
+      start(kv, provider),
       ProviderUnavailableError,
     );
   } finally {
@@ -226,19 +208,19 @@ Deno.test("oauth flow: GitHub sign-in through the local stand-in", async () => {
         apiUrl: gh.apiUrl,
       },
     });
-    const started = await startAuthorization(kv, provider, {
-      redirectUri: redirect,
-    });
+    const started = await start(kv, provider, { redirectUri: redirect });
     assert.equal(started.url.searchParams.get("code_challenge_method"), "S256");
     assert.equal(started.url.searchParams.get("nonce"), null);
     const res = await fetch(started.url, { redirect: "manual" });
     await res.body?.cancel();
     const callbackUrl = new URL(res.headers.get("location")!);
-    const done = await completeAuthorization(kv, provider, {
-      flowId: started.flowId,
+    const done = await finish(
+      kv,
+      provider,
+      started.flowId,
       callbackUrl,
-      redirectUri: redirect,
-    });
+      redirect,
+    );
     assert.deepEqual(done.identity, {
       provider: "github",
       subject: "4242",
@@ -247,17 +229,11 @@ Deno.test("oauth flow: GitHub sign-in through the local stand-in", async () => {
       name: undefined,
     });
     // Replaying the code (with a fresh flow) fails at GitHub's token endpoint.
-    const again = await startAuthorization(kv, provider, {
-      redirectUri: redirect,
-    });
+    const again = await start(kv, provider, { redirectUri: redirect });
     const replay = new URL(callbackUrl);
     replay.searchParams.set("state", again.url.searchParams.get("state")!);
     await assert.rejects(
-      completeAuthorization(kv, provider, {
-        flowId: again.flowId,
-        callbackUrl: replay,
-        redirectUri: redirect,
-      }),
+      finish(kv, provider, again.flowId, replay, redirect),
       TokenExchangeError,
     );
   } finally {
@@ -268,9 +244,7 @@ Deno.test("oauth flow: GitHub sign-in through the local stand-in", async () => {
 
 Deno.test("oauth flow: an ID token whose nonce differs from the flow's is refused", () =>
   withOidc(async (kv, provider) => {
-    const started = await startAuthorization(kv, provider, {
-      redirectUri: REDIRECT,
-    });
+    const started = await start(kv, provider);
     // Swap the remembered nonce, as if the ID token were minted for another
     // sign-in attempt (token injection).
     const key = ["oauth_flows", started.flowId];
@@ -278,11 +252,7 @@ Deno.test("oauth flow: an ID token whose nonce differs from the flow's is refuse
     await kv.set(key, { ...entry.value, nonce: "another-nonce" });
     const callbackUrl = await loginAtProvider(started.url, { login: "dave" });
     await assert.rejects(
-      completeAuthorization(kv, provider, {
-        flowId: started.flowId,
-        callbackUrl,
-        redirectUri: REDIRECT,
-      }),
+      finish(kv, provider, started.flowId, callbackUrl),
       IdentityInvalidError,
     );
   }));

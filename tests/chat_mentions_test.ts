@@ -1,38 +1,12 @@
 /** Mentions, mention counts and notification levels over HTTP and WebSocket. */
 import assert from "node:assert/strict";
-import { type Client, signedInClient } from "./helpers/client.ts";
-import { startServer } from "./helpers/server.ts";
-import { type ChatClient, chatSocket } from "./helpers/chat_ws.ts";
+import type { Client } from "./helpers/client.ts";
 import { findMentions, mentionAtCaret } from "../lib/chat/mention_text.ts";
+import { chatRoomFixture } from "./helpers/chat_room.ts";
 
 async function setup() {
-  const server = await startServer();
-  const a = await signedInClient(server.url);
-  const b = await signedInClient(server.url);
-  const outsider = await signedInClient(server.url);
-  const { body: room } = await a.json<{ id: string }>("/api/rooms", {
-    json: { name: "design", visibility: "private" },
-  });
-  await a.json(`/api/rooms/${room.id}/members`, {
-    json: { username: b.username },
-  });
-  const sockets: ChatClient[] = [];
-  return {
-    server,
-    a,
-    b,
-    outsider,
-    room: room.id,
-    async socket(c: Client) {
-      const ws = await chatSocket(c);
-      sockets.push(ws);
-      return ws;
-    },
-    async [Symbol.asyncDispose]() {
-      await Promise.all(sockets.map((s) => s.close()));
-      await server.close();
-    },
-  };
+  const fx = await chatRoomFixture({ name: "design", third: true });
+  return Object.assign(fx, { outsider: fx.c });
 }
 
 type Row = { id: string; unread: number; mentions: number; notify: string };

@@ -1,44 +1,11 @@
 /** Reactions and replies over the real server's WebSocket and HTTP API. */
 import assert from "node:assert/strict";
-import { type Client, signedInClient } from "./helpers/client.ts";
-import { startServer } from "./helpers/server.ts";
-import { type ChatClient, chatSocket } from "./helpers/chat_ws.ts";
+import type { Client } from "./helpers/client.ts";
 import { REACTION_EMOJI } from "../lib/chat/emoji.ts";
 import { MAX_REACTIONS_PER_MESSAGE } from "../lib/chat/protocol.ts";
+import { chatRoomFixture } from "./helpers/chat_room.ts";
 
-async function setup() {
-  const server = await startServer();
-  const a = await signedInClient(server.url);
-  const b = await signedInClient(server.url);
-  const c = await signedInClient(server.url);
-  const mk = async (owner: Client, name: string) =>
-    (await owner.json<{ id: string }>("/api/rooms", {
-      json: { name, visibility: "private" },
-    })).body.id;
-  const room = await mk(a, "team");
-  const other = await mk(c, "elsewhere");
-  await a.json(`/api/rooms/${room}/members`, {
-    json: { username: b.username },
-  });
-  const sockets: ChatClient[] = [];
-  return {
-    server,
-    a,
-    b,
-    c,
-    room,
-    other,
-    async socket(cl: Client) {
-      const ws = await chatSocket(cl);
-      sockets.push(ws);
-      return ws;
-    },
-    async [Symbol.asyncDispose]() {
-      await Promise.all(sockets.map((s) => s.close()));
-      await server.close();
-    },
-  };
-}
+const setup = () => chatRoomFixture({ third: true, otherRoom: "elsewhere" });
 
 type Msg = {
   id: string;

@@ -1,37 +1,11 @@
 /** The chat WebSocket over the real server (DESIGN.md §9 frames). */
 import assert from "node:assert/strict";
 import { Client, signedInClient } from "./helpers/client.ts";
-import { startServer } from "./helpers/server.ts";
-import { ChatClient, chatSocket, RawWsClient } from "./helpers/chat_ws.ts";
+import { RawWsClient } from "./helpers/chat_ws.ts";
 import { CloseCode } from "../lib/chat/protocol.ts";
+import { chatRoomFixture } from "./helpers/chat_room.ts";
 
-async function setup(env?: Record<string, string>) {
-  const server = await startServer({ env });
-  const a = await signedInClient(server.url);
-  const b = await signedInClient(server.url);
-  const { body: room } = await a.json<{ id: string }>("/api/rooms", {
-    json: { name: "team", visibility: "private" },
-  });
-  await a.json(`/api/rooms/${room.id}/members`, {
-    json: { username: b.username },
-  });
-  const sockets: ChatClient[] = [];
-  return {
-    server,
-    a,
-    b,
-    room: room.id,
-    async socket(c: Client) {
-      const ws = await chatSocket(c);
-      sockets.push(ws);
-      return ws;
-    },
-    async [Symbol.asyncDispose]() {
-      await Promise.all(sockets.map((s) => s.close()));
-      await server.close();
-    },
-  };
-}
+const setup = (env?: Record<string, string>) => chatRoomFixture({ env });
 
 async function history(c: Client, room: string) {
   return (await c.json<{ messages: { text: string; seq: number }[] }>(

@@ -4,11 +4,8 @@ import { parseContactsCsv } from "../lib/contacts/csv.ts";
 import { exportContacts } from "../lib/contacts/export.ts";
 import { createGroup, listGroups } from "../lib/contacts/groups.ts";
 import { createContact } from "../lib/contacts/contacts.ts";
-import {
-  decodeImportBody,
-  importContacts,
-  type ImportProgress,
-} from "../lib/contacts/import.ts";
+import { importContacts, type ImportProgress } from "../lib/contacts/import.ts";
+import { decodeImportBody } from "../lib/contacts/import_parse.ts";
 import { listContacts } from "../lib/contacts/search.ts";
 import { withKv } from "./helpers/kv.ts";
 

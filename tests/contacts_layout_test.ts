@@ -12,7 +12,8 @@ import {
   LAYOUT_MIGRATION,
   migrateContactsLayout,
 } from "../lib/contacts/layout_migration.ts";
-import { type Contact, validateContact } from "../lib/contacts/model.ts";
+import type { Contact } from "../lib/contacts/model.ts";
+import { validateContact } from "../lib/contacts/validate.ts";
 import { listContacts } from "../lib/contacts/search.ts";
 import { newId } from "../lib/ids.ts";
 import { assertConsistentBook } from "./helpers/contacts_book.ts";

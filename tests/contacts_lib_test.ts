@@ -14,11 +14,8 @@ import {
   renameGroup,
 } from "../lib/contacts/groups.ts";
 import { listContacts } from "../lib/contacts/search.ts";
-import {
-  emailProblem,
-  normalizeEmail,
-  validateContact,
-} from "../lib/contacts/model.ts";
+import { emailProblem, normalizeEmail } from "../lib/contacts/email.ts";
+import { validateContact } from "../lib/contacts/validate.ts";
 import type { AppError } from "../lib/errors.ts";
 import { withKv } from "./helpers/kv.ts";
 

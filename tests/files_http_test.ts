@@ -1,47 +1,15 @@
 /** Chat files over the real server: upload, serve, attach, delete, sweep. */
 import assert from "node:assert/strict";
-import { type Client, signedInClient } from "./helpers/client.ts";
-import { startServer } from "./helpers/server.ts";
-import { type ChatClient, chatSocket } from "./helpers/chat_ws.ts";
+import type { Client } from "./helpers/client.ts";
+import type { ChatClient } from "./helpers/chat_ws.ts";
 import { gif, png } from "./helpers/images.ts";
 import { sweepOrphans } from "../lib/files/sweep.ts";
 import { usage } from "../lib/files/store.ts";
 import { CHUNK_BYTES } from "../lib/files/keys.ts";
+import { chatRoomFixture } from "./helpers/chat_room.ts";
 
-async function setup(env: Record<string, string> = {}) {
-  const server = await startServer({ env });
-  const a = await signedInClient(server.url);
-  const b = await signedInClient(server.url);
-  const c = await signedInClient(server.url);
-  const room = (await a.json<{ id: string }>("/api/rooms", {
-    json: { name: "team", visibility: "private" },
-  })).body.id;
-  const other = (await c.json<{ id: string }>("/api/rooms", {
-    json: { name: "other", visibility: "private" },
-  })).body.id;
-  await a.json(`/api/rooms/${room}/members`, {
-    json: { username: b.username },
-  });
-  const sockets: ChatClient[] = [];
-  return {
-    server,
-    kv: server.kv,
-    a,
-    b,
-    c,
-    room,
-    other,
-    async socket(cl: Client) {
-      const ws = await chatSocket(cl);
-      sockets.push(ws);
-      return ws;
-    },
-    async [Symbol.asyncDispose]() {
-      await Promise.all(sockets.map((s) => s.close()));
-      await server.close();
-    },
-  };
-}
+const setup = (env: Record<string, string> = {}) =>
+  chatRoomFixture({ env, otherRoom: "other" });
 
 type FileRef = {
   id: string;

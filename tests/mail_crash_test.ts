@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "./helpers/assert.ts";
 import { startSmtp } from "./helpers/smtp.ts";
-import { createDraft, progressOf } from "../lib/mail/campaigns.ts";
+import { progressOf } from "../lib/mail/campaign_progress.ts";
+import { createDraft } from "../lib/mail/campaigns.ts";
 import { startSending } from "../lib/mail/ledger.ts";
 import { type Campaign, keys } from "../lib/mail/model.ts";
 import { retryLocked } from "../lib/kv.ts";

@@ -6,7 +6,8 @@ import { editMessage } from "../lib/chat/messages.ts";
 import { memberKey, roomKey, userRoomKey } from "../lib/chat/keys.ts";
 import { type PostingValue, readPosting } from "../lib/search/posting_value.ts";
 import { parseSearch } from "../lib/search/query.ts";
-import { fullScanSearch, searchMessages } from "../lib/search/search.ts";
+import { fullScanSearch } from "../lib/search/full_scan.ts";
+import { searchMessages } from "../lib/search/search.ts";
 import { withKv } from "./helpers/kv.ts";
 
 Deno.test("search index: every query answers exactly what a full scan answers, across rooms, far-apart words and pages", async () => {

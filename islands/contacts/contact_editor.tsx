@@ -1,12 +1,12 @@
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
-import {
-  type Contact,
-  type ContactInput,
-  type Group,
-  type LabeledValue,
-  LIMITS,
-  validateContact,
+import { LIMITS } from "../../lib/contacts/limits.ts";
+import type {
+  Contact,
+  ContactInput,
+  Group,
+  LabeledValue,
 } from "../../lib/contacts/model.ts";
+import { validateContact } from "../../lib/contacts/validate.ts";
 import { api, ApiError } from "./api.ts";
 import { Field } from "./field.tsx";
 import { LabeledList } from "./labeled_list.tsx";

@@ -13,7 +13,8 @@ import { BookWrite, publicContact } from "./book_write.ts";
 import { bookAtomic, createContact, dropNameKey } from "./contacts.ts";
 import { getStoredContacts } from "./contacts.ts";
 import { getGroup } from "./groups.ts";
-import { type Contact, type ContactInput, LIMITS } from "./model.ts";
+import { LIMITS } from "./limits.ts";
+import type { Contact, ContactInput } from "./model.ts";
 
 /** Most contacts one bulk request may name. */
 export const BULK_MAX = 200;

@@ -8,14 +8,10 @@ import { AppError, NotFoundError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { commitWithRetry } from "../kv.ts";
 import { isId } from "../params.ts";
-import {
-  applyPatch,
-  type Contact,
-  type ContactData,
-  type ContactInput,
-  normalizeEmail,
-  validateContact,
-} from "./model.ts";
+import { normalizeEmail } from "./email.ts";
+import type { Contact, ContactData, ContactInput } from "./model.ts";
+import { applyPatch } from "./patch.ts";
+import { validateContact } from "./validate.ts";
 import { BookWrite, publicContact, type StoredContact } from "./book_write.ts";
 import {
   contactKey,

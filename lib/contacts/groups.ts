@@ -10,7 +10,8 @@ import { isId } from "../params.ts";
 import { BookWrite } from "./book_write.ts";
 import { bookAtomic, getContacts, getStoredContacts } from "./contacts.ts";
 import { fold, groupKey, groupNameKey } from "./keys.ts";
-import { type Contact, type Group, LIMITS } from "./model.ts";
+import { LIMITS } from "./limits.ts";
+import type { Contact, Group } from "./model.ts";
 
 export type { Group } from "./model.ts";
 

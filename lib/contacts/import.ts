@@ -5,9 +5,8 @@
  * revision. The answer always reports what happened to every row.
  * @module
  */
-import { BadRequestError } from "../errors.ts";
 import { commitWithRetry, retryLocked } from "../kv.ts";
-import { type ImportRow, parseContactsCsv, type RowError } from "./csv.ts";
+import type { ImportRow, RowError } from "./csv.ts";
 import {
   type BatchLimits,
   BatchTooBig,
@@ -15,15 +14,14 @@ import {
   type BuiltBatch,
   loadMatchIndex,
   type Overlay,
-  within,
 } from "./import_batch.ts";
 import type { BatchReport, ImportReport, Ready } from "./import_types.ts";
-import { contactEntries, contactTokens, revKey } from "./keys.ts";
-import { AtomicSize, KV_LIMITS } from "./kv_size.ts";
-import { partOf } from "./search_index.ts";
+import { revKey } from "./keys.ts";
+import { KV_LIMITS } from "./kv_size.ts";
 import { placeRows } from "./import_order.ts";
+import { type ImportFormat, prepareImport } from "./import_parse.ts";
 import { RowPrep, toReady, type Valid } from "./import_prepare.ts";
-import { parseVcards } from "./vcard.ts";
+import { batchSize } from "./import_size.ts";
 
 export type { ImportReport } from "./import_types.ts";
 
@@ -40,71 +38,6 @@ export interface ImportOptions {
   maxMutations?: number;
   /** Most bytes per atomic (KV allows 800 KiB). */
   maxBytes?: number;
-}
-
-/** Accepted import formats. */
-export type ImportFormat = "csv" | "vcard";
-
-/**
- * Decodes an upload as UTF-8 text. Binary data (NUL bytes or invalid
- * UTF-8) is refused with a 400 `not_text`.
- */
-export function decodeImportBody(bytes: Uint8Array): string {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new BadRequestError("The file is not UTF-8 text.", "not_text");
-  }
-  if (text.includes("\u0000")) {
-    throw new BadRequestError("The file is binary, not text.", "not_text");
-  }
-  if (!text.trim()) throw new BadRequestError("The file is empty.", "empty");
-  return text;
-}
-
-/**
- * Parses a file into rows and row errors; 400 when nothing is usable. With
- * `onRow`, each row goes to it as it is read and `rows` stays empty.
- */
-export function parseImport(
-  text: string,
-  format: ImportFormat,
-  onRow?: (row: ImportRow) => void,
-): { rows: ImportRow[]; errors: RowError[] } {
-  if (format === "vcard") {
-    const r = parseVcards(text);
-    if (
-      !r.rows.length &&
-      !r.errors.some((e) => e.message.startsWith("Unreadable"))
-    ) {
-      throw new BadRequestError("No vCard found in the file.", "no_records");
-    }
-    if (onRow) {
-      r.rows.forEach(onRow);
-      r.rows.length = 0;
-    }
-    return r;
-  }
-  const r = parseContactsCsv(text, onRow);
-  if (!r.mapping.some(Boolean)) {
-    throw new BadRequestError(
-      "No known column in the header (name, email, phone, company, notes, groups, or a Google Contacts export).",
-      "unknown_columns",
-    );
-  }
-  return r;
-}
-
-/**
- * Parses and validates a file for {@link importPrepared}: rows are kept in
- * their compact validated form only. 400 when nothing is usable.
- */
-export function prepareImport(text: string, format: ImportFormat): RowPrep {
-  const prep = new RowPrep();
-  const { errors } = parseImport(text, format, prep.add);
-  prep.errors.push(...errors);
-  return prep;
 }
 
 /** Imports a file's text; see {@link importPrepared}. */
@@ -300,44 +233,12 @@ export async function importPrepared(
   return report;
 }
 
-const ID = "0".repeat(26);
-
 /**
  * How many other writes to the book a batch outlasts while being redone
  * (each failed try means one committed in between): a person editing their
  * book during an import never makes it give up.
  */
 const REDO_TRIES = 200;
-
-/** How many rows from `from` on fit in `target` (estimated, at least 1). */
-function batchSize(
-  owner: string,
-  ready: Ready[],
-  from: number,
-  end: number,
-  target: BatchLimits,
-): number {
-  const size = new AtomicSize();
-  size.set(["contacts_rev", owner], 0);
-  const parts = new Set<string>();
-  let n = 0;
-  for (; from + n < end; n++) {
-    const row = ready[from + n];
-    const c = { ...row.data, id: ID, createdAt: ID, updatedAt: ID };
-    for (const e of contactEntries(owner, c)) size.set(e.key, e.value);
-    size.bytes += 12; // the record's shard name
-    for (const t of row.tokens ?? contactTokens(c)) {
-      size.bytes += t.length + ID.length + 2;
-      const p = partOf(t);
-      if (!parts.has(p)) {
-        parts.add(p);
-        size.set(["contact_ix", owner, p, ID, 0], "");
-      }
-    }
-    if (!within(size, target)) return Math.max(1, n);
-  }
-  return n;
-}
 
 interface Inflight {
   commit: Promise<Deno.KvCommitResult | Deno.KvCommitError>;

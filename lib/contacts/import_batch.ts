@@ -17,14 +17,10 @@ import {
   revKey,
 } from "./keys.ts";
 import type { AtomicSize } from "./kv_size.ts";
-import {
-  type Contact,
-  type ContactData,
-  normalizeEmail,
-  TEXT_FIELDS,
-  toInput,
-  validateContact,
-} from "./model.ts";
+import { normalizeEmail } from "./email.ts";
+import { type Contact, type ContactData, TEXT_FIELDS } from "./model.ts";
+import { toInput } from "./patch.ts";
+import { validateContact } from "./validate.ts";
 
 export type { Ready } from "./import_types.ts";
 

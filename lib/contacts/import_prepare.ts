@@ -11,11 +11,8 @@ import { firstProblem } from "./import_batch.ts";
 import type { Placement } from "./import_order.ts";
 import type { Ready } from "./import_types.ts";
 import { contactTokens, emailIndexKey, fold, sortKey } from "./keys.ts";
-import {
-  type ContactData,
-  type ContactInput,
-  validateContact,
-} from "./model.ts";
+import type { ContactData, ContactInput } from "./model.ts";
+import { validateContact } from "./validate.ts";
 
 /** Fields without which a row is not imported (its identity). */
 const ESSENTIAL = /^(name|email|emails(\.\d+)?)$/;

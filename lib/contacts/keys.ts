@@ -14,7 +14,8 @@
  * ```
  * @module
  */
-import { type Contact, normalizeEmail } from "./model.ts";
+import { normalizeEmail } from "./email.ts";
+import type { Contact } from "./model.ts";
 
 const emailKeys = new Map<string, string>();
 

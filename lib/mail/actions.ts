@@ -5,12 +5,10 @@
  */
 import { AppError, BadRequestError } from "../errors.ts";
 import type { EventBus } from "../events.ts";
-import {
-  draftRecipients,
-  getCampaign,
-  progressOf,
-  validateContent,
-} from "./campaigns.ts";
+import { progressOf } from "./campaign_progress.ts";
+import { getCampaign } from "./campaign_reads.ts";
+import { draftRecipients } from "./campaigns.ts";
+import { validateContent } from "./draft_content.ts";
 import {
   compileCampaign,
   type ComposeContext,

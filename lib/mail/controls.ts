@@ -6,7 +6,8 @@
 import { BadRequestError, ConflictError } from "../errors.ts";
 import { retryLocked } from "../kv.ts";
 import { isCursorError } from "../params.ts";
-import { getCampaign, progressOf } from "./campaigns.ts";
+import { progressOf } from "./campaign_progress.ts";
+import { getCampaign } from "./campaign_reads.ts";
 import { addCounter, CHECK_BATCH } from "./ledger.ts";
 import {
   type Campaign,

@@ -5,17 +5,15 @@
  */
 import { BadRequestError, ConflictError } from "../errors.ts";
 import { retryLocked } from "../kv.ts";
+import { getCampaign } from "./campaign_reads.ts";
 import {
-  type DraftInput,
   draftRecipients,
   expandRecipients,
-  getCampaign,
-  LIMITS,
   type RecipientSource,
   storeDraft,
-  validateContent,
   writeChunks,
 } from "./campaigns.ts";
+import { type DraftInput, LIMITS, validateContent } from "./draft_content.ts";
 import {
   type Campaign,
   COUNTERS,

@@ -3,7 +3,7 @@
  * @module
  */
 import type { EventBus } from "../events.ts";
-import { progressOf } from "./campaigns.ts";
+import { progressOf } from "./campaign_progress.ts";
 import { finishIfComplete } from "./controls.ts";
 import { type Campaign, type CampaignProgress, keys } from "./model.ts";
 

@@ -20,7 +20,9 @@
 import { ConflictError } from "../errors.ts";
 import { retryLocked } from "../kv.ts";
 import { testPoint } from "../test_point.ts";
-import { draftRecipients, getCampaign, progressOf } from "./campaigns.ts";
+import { progressOf } from "./campaign_progress.ts";
+import { getCampaign } from "./campaign_reads.ts";
+import { draftRecipients } from "./campaigns.ts";
 import {
   type Campaign,
   type CampaignProgress,

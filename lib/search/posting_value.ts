@@ -71,13 +71,6 @@ function hashes(b: Uint8Array, at: number, n: number): number[] {
   return out;
 }
 
-/** Length in bytes of the encoded posting value starting at `at` in `b`. */
-export function postingLength(b: Uint8Array, at: number): number {
-  const n = b[at + 9];
-  const m = b[at + 10 + (n === UNKNOWN ? 0 : 3 * n)];
-  return 11 + 3 * ((n === UNKNOWN ? 0 : n) + (m === UNKNOWN ? 0 : m));
-}
-
 /** Reads a stored posting value (any layout). */
 export function readPosting(v: unknown): PostingValue {
   if (typeof v === "number") return { t: v };

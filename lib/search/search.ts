@@ -3,42 +3,29 @@
  * newest first, every query word matching a word prefix, accent- and
  * case-insensitive, with phrases, `from:` and `in:#room`.
  *
- * Per room, the longest query word drives: its prefix range in the index
- * is expanded to the distinct tokens it covers (at most
- * {@link MAX_EXPANSION}), their postings are merged newest first, and each
- * candidate message is read and checked against the whole query (so edits,
- * deletes, phrases and filters are always exact). Rooms are merged by
- * (createdAt, room id, seq), which is also the cursor: paging is gap-free.
+ * Each room yields candidates from the intersection of the query words'
+ * postings (`intersect.ts`), newest first; rooms open lazily, newest
+ * activity first, and are merged by (createdAt, room id, seq), which is
+ * also the cursor: paging is gap-free. A candidate not ruled out by its
+ * postings is read and checked against the whole query (`match.ts`), so
+ * edits, deletes, phrases and filters are always exact. A request examines
+ * at most {@link SCAN_BUDGET} candidates, then answers with a cursor.
  * @module
  */
-import {
-  getManyChunked,
-  msgKey,
-  msgPrefix,
-  roomKey,
-  seqKey,
-} from "../chat/keys.ts";
+import { getManyChunked, msgKey, msgPrefix, seqKey } from "../chat/keys.ts";
 import type { Message } from "../chat/protocol.ts";
-import {
-  requireMember,
-  type RoomView,
-  type StoredRoom,
-  viewRoom,
-} from "../chat/room_access.ts";
-import { listMyRoomIds } from "../chat/room_lists.ts";
-import { readMessages } from "./read_messages.ts";
+import { type RoomView, viewRoom } from "../chat/room_access.ts";
 import { intersect } from "./intersect.ts";
-import { encodeCursor, type SearchCursor, type SearchQuery } from "./query.ts";
-import { queryTokens, words } from "./tokens.ts";
+import { type Highlight, matchMessage } from "./match.ts";
+import { encodeCursor, type SearchQuery } from "./query.ts";
+import { readableRooms } from "./readable_rooms.ts";
+import { below, newer } from "./order.ts";
+import { readMessages } from "./read_messages.ts";
+
+export type { Highlight };
 
 /** Most candidates one request examines before answering (with a cursor). */
 export const SCAN_BUDGET = 1000;
-
-/** A highlighted range of `message.text` (UTF-16 offsets, end exclusive). */
-export interface Highlight {
-  start: number;
-  end: number;
-}
 
 /** One result. */
 export interface SearchHit {
@@ -68,12 +55,6 @@ interface Candidate {
  */
 const REJECTED_COST = 0.1;
 
-/** True when candidate `a` sorts after (is older than) cursor `c`. */
-function below(a: Candidate, c: SearchCursor): boolean {
-  return a.t < c.t ||
-    (a.t === c.t && (a.r < c.r || (a.r === c.r && a.s < c.s)));
-}
-
 /** Rooms with messages and the createdAt (ms) of their latest, newest first. */
 async function latestTimes(
   kv: Deno.Kv,
@@ -90,12 +71,6 @@ async function latestTimes(
     // A missing latest message (deleted log?) opens the room first.
     t: last[i].value ? Date.parse(last[i].value!.createdAt) : Infinity,
   })).sort((a, b) => b.t - a.t);
-}
-
-/** True when `a` comes before `b` in result order (newer first). */
-function newer(a: Candidate, b: Candidate): boolean {
-  return a.t > b.t ||
-    (a.t === b.t && (a.r > b.r || (a.r === b.r && a.s > b.s)));
 }
 
 /** One room's candidates, newest first. */
@@ -129,61 +104,6 @@ async function* roomCandidates(
     if (done(x)) return;
     if (keep(x)) yield x;
   }
-}
-
-function startsAny(token: string, terms: string[]): boolean {
-  return terms.some((t) => token.startsWith(t));
-}
-
-/** Checks a message against the whole query; its highlights, or null. */
-export function matchMessage(m: Message, q: SearchQuery): Highlight[] | null {
-  if (!m || m.deleted) return null;
-  if (q.from && m.author !== q.from) return null;
-  const t = Date.parse(m.createdAt);
-  if (q.before !== undefined && t >= q.before) return null;
-  if (q.after !== undefined && t <= q.after) return null;
-  const ws = words(m.text);
-  for (const term of q.terms) {
-    if (!ws.some((w) => w.token.startsWith(term))) return null;
-  }
-  const highlights: Highlight[] = [];
-  const mark = (start: number, end: number) => {
-    const prev = highlights.at(-1);
-    if (prev && start <= prev.end) prev.end = Math.max(prev.end, end);
-    else highlights.push({ start, end });
-  };
-  for (const phrase of q.phrases) {
-    let found = false;
-    for (let i = 0; i + phrase.length <= ws.length; i++) {
-      if (phrase.every((p, j) => ws[i + j].token === p)) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) return null;
-  }
-  for (const w of ws) if (startsAny(w.token, q.terms)) mark(w.start, w.end);
-  return highlights;
-}
-
-async function readableRooms(
-  kv: Deno.Kv,
-  user: string,
-  q: SearchQuery,
-): Promise<StoredRoom[]> {
-  let rooms: StoredRoom[];
-  if (q.room) rooms = [await requireMember(kv, user, q.room)];
-  else {
-    const ids = await listMyRoomIds(kv, user);
-    const entries = await getManyChunked<StoredRoom>(kv, ids.map(roomKey));
-    rooms = entries.flatMap((e) => (e.value ? [e.value] : []));
-  }
-  if (q.inRoom !== undefined) {
-    rooms = rooms.filter((r) =>
-      queryTokens(viewRoom(r, user).name).join(" ") === q.inRoom
-    );
-  }
-  return rooms;
 }
 
 /**
@@ -284,39 +204,4 @@ export async function searchMessages(
     ? encodeCursor({ t: lastSeen.t, r: lastSeen.r, s: lastSeen.s })
     : "";
   return { results, cursor };
-}
-
-/**
- * The same query answered by reading every message of the user's rooms
- * (no index): the baseline for `bench/search.ts` and a cross-check in tests.
- */
-export async function fullScanSearch(
-  kv: Deno.Kv,
-  user: string,
-  q: SearchQuery,
-): Promise<SearchHit[]> {
-  const rooms = await readableRooms(kv, user, q);
-  const all: SearchHit[] = [];
-  for (const r of rooms) {
-    for await (const e of kv.list<Message>({ prefix: msgPrefix(r.id) })) {
-      const hl = matchMessage(e.value, q);
-      if (hl) {
-        all.push({ room: viewRoom(r, user), message: e.value, highlights: hl });
-      }
-    }
-  }
-  all.sort((a, b) => {
-    const x = {
-      t: Date.parse(a.message.createdAt),
-      r: a.room.id,
-      s: a.message.seq,
-    };
-    const y = {
-      t: Date.parse(b.message.createdAt),
-      r: b.room.id,
-      s: b.message.seq,
-    };
-    return newer(x, y) ? -1 : 1;
-  });
-  return all.slice(0, q.limit);
 }

@@ -1,6 +1,6 @@
 import { PageTitle } from "../../../lib/web/title.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
-import { getCampaign } from "../../../lib/mail/campaigns.ts";
+import { getCampaign } from "../../../lib/mail/campaign_reads.ts";
 import {
   type CampaignView as View,
   viewOf,

@@ -1,7 +1,7 @@
 import { TableScroll } from "../../../components/table_scroll.tsx";
 import { PageTitle } from "../../../lib/web/title.ts";
 import type { Handlers, PageProps } from "../../../lib/web/types.ts";
-import { listCampaigns } from "../../../lib/mail/campaigns.ts";
+import { listCampaigns } from "../../../lib/mail/campaign_reads.ts";
 import { type CampaignView, viewOf } from "../../../lib/mail/actions.ts";
 import { mailService } from "../../../lib/mail/service.ts";
 

@@ -1,7 +1,8 @@
 import type { Handlers } from "../../../lib/web/types.ts";
 import { json } from "../../../lib/web/error_response.ts";
 import { readJson } from "../../../lib/web/body.ts";
-import { createDraft, listCampaigns } from "../../../lib/mail/campaigns.ts";
+import { createDraft } from "../../../lib/mail/campaigns.ts";
+import { listCampaigns } from "../../../lib/mail/campaign_reads.ts";
 import { viewOf } from "../../../lib/mail/actions.ts";
 import { mailService } from "../../../lib/mail/service.ts";
 import { mailUserOf } from "../../../lib/mail/model.ts";

@@ -3,12 +3,12 @@ import { json } from "../../../lib/web/error_response.ts";
 import { readBytes } from "../../../lib/web/body.ts";
 import { UnsupportedMediaTypeError } from "../../../lib/errors.ts";
 import { describeError } from "../../../lib/web/error_response.ts";
+import { importPrepared } from "../../../lib/contacts/import.ts";
 import {
   decodeImportBody,
   type ImportFormat,
-  importPrepared,
   prepareImport,
-} from "../../../lib/contacts/import.ts";
+} from "../../../lib/contacts/import_parse.ts";
 
 function formatOf(req: Request, url: URL): ImportFormat {
   const q = url.searchParams.get("format");

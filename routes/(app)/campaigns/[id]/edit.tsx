@@ -1,6 +1,6 @@
 import type { Handlers, PageProps } from "../../../../lib/web/types.ts";
 import { listGroups } from "../../../../lib/contacts/groups.ts";
-import { getCampaign } from "../../../../lib/mail/campaigns.ts";
+import { getCampaign } from "../../../../lib/mail/campaign_reads.ts";
 import { redirect } from "../../../../lib/web/error_response.ts";
 import {
   type EditDraft,

@@ -1,7 +1,7 @@
 import type { Handlers } from "../../../../lib/web/types.ts";
 import { json } from "../../../../lib/web/error_response.ts";
 import { readJson } from "../../../../lib/web/body.ts";
-import { getCampaign } from "../../../../lib/mail/campaigns.ts";
+import { getCampaign } from "../../../../lib/mail/campaign_reads.ts";
 import { viewOf } from "../../../../lib/mail/actions.ts";
 import { deleteCampaign, updateDraft } from "../../../../lib/mail/drafts.ts";
 import { mailService } from "../../../../lib/mail/service.ts";
