@@ -6,7 +6,8 @@
  */
 import { assert, assertEquals } from "./helpers/assert.ts";
 import { startSmtp, type TestSmtp } from "./helpers/smtp.ts";
-import { createDraft, progressOf } from "../lib/mail/campaigns.ts";
+import { progressOf } from "../lib/mail/campaign_progress.ts";
+import { createDraft } from "../lib/mail/campaigns.ts";
 import { addDigestJob } from "../lib/mail/digest_ledger.ts";
 import { leaseDue, recordOutcomes, startSending } from "../lib/mail/ledger.ts";
 import { LeaseRenewal } from "../lib/mail/lease_renewal.ts";
