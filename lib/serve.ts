@@ -7,6 +7,7 @@
  * @module
  */
 import { createApp } from "./app.ts";
+import { resumeAccountCleanups } from "./auth/account_cleanup.ts";
 import type { Config } from "./config.ts";
 import { openKv } from "./kv.ts";
 import { driveByCron } from "./mail/cron.ts";
@@ -52,6 +53,9 @@ export async function serveApp(o: ServeOptions): Promise<Serving> {
     dev,
     assets: dev ? "memory" : "prebuilt",
   });
+  // Account deletions a stopped process left half-done are finished before
+  // serving (one list call when none is pending).
+  await resumeAccountCleanups(kv, app.deps.bus);
   // Deno Deploy: the minute cron keeps group mail going (lib/mail/cron.ts).
   if ((config.workers ?? 1) <= 1) driveByCron(mailService(app.deps).sender, kv);
   const onListen = ({ hostname, port }: Deno.NetAddr) =>

@@ -93,6 +93,12 @@ Deno.test('leaving: delete account needs the password, removes contacts, groups,
       assertEquals(left.length, 0, prefix);
     }
     assertEquals((await s.kv.get(["mail_campaign", campaign])).value, null);
+    assertEquals(
+      (await Array.fromAsync(s.kv.list({ prefix: ["account_cleanup"] })))
+        .length,
+      0,
+      "the pending clean-up record is removed once the clean-up finished",
+    );
     const hist = await other.json<{
       messages: { author: string; text: string }[];
       users: Record<string, { displayName: string }>;
