@@ -1,7 +1,8 @@
 /**
  * One delivery attempt of the sender: compose the mail, hand an at-most-once
- * record over (marked first), send it through the transport, and turn the
- * result into a ledger outcome (sent, retry with backoff, or failed).
+ * record over (marked first), send it through the transport while renewing
+ * its lease (lease_renewal.ts), and turn the result into a ledger outcome
+ * (sent, retry with backoff, or failed).
  * @module
  */
 import {
@@ -15,6 +16,7 @@ import {
   markHanded,
   type Outcome,
 } from "./ledger.ts";
+import { LeaseRenewal } from "./lease_renewal.ts";
 import { backoffMs } from "./progress.ts";
 import { testPoint } from "../test_point.ts";
 import { type MailTransport, SendError } from "./transport.ts";
@@ -27,6 +29,8 @@ export interface DeliveryOptions {
   maxAttempts: number;
   /** First retry delay; doubles per attempt. */
   retryBaseMs: number;
+  /** The lease length, renewed while a send takes longer. */
+  leaseMs: number;
   /** Merge-tag context (the caller's object, so getters stay live). */
   ctx: ComposeContext;
 }
@@ -60,8 +64,8 @@ export function failureOutcome(
 
 /**
  * Attempts leased record `l` of campaign `c` (null: the campaign is gone).
- * Returns the record (as re-leased by a handover) with its outcome, or null
- * when another process took the record over.
+ * Returns the record (as re-leased by a handover or a renewal) with its
+ * outcome, or null when another process took the record over.
  */
 export async function attempt(
   o: DeliveryOptions,
@@ -86,6 +90,7 @@ export async function attempt(
       outcome: { kind: "failed", error: INTERRUPTED, permanent: true },
     };
   }
+  let renewal: LeaseRenewal | undefined;
   try {
     const mail = composeFor(c, l.record, o.ctx);
     if (l.record.once) {
@@ -94,12 +99,17 @@ export async function attempt(
       if (!handed) return null; // taken over by another process
       l = handed;
     }
+    // A send outlasting the lease must not let another process take the
+    // record over while this one is still sending it.
+    renewal = new LeaseRenewal(o.kv, l, o.leaseMs);
     const res = await o.transport.send(
       c.campaign.digest?.user ?? c.campaign.owner,
       mail,
     );
+    l = await renewal.stop();
     return { leased: l, outcome: { kind: "sent", response: res.response } };
   } catch (err) {
+    if (renewal) l = await renewal.stop();
     return { leased: l, outcome: failureOutcome(err, l.record.attempts, o) };
   }
 }

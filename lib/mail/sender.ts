@@ -36,7 +36,10 @@ export interface SenderOptions extends ComposeContext {
   concurrency?: number;
   /** Mails per second, 0 for no limit (default 0). */
   ratePerSecond?: number;
-  /** How long a lease lasts before another process may take over (default 60 s). */
+  /**
+   * How long a lease lasts before another process may take over (default
+   * 60 s); renewed while the mail's transport call runs.
+   */
   leaseMs?: number;
   /** Attempts before a transient failure becomes `failed` (default 5). */
   maxAttempts?: number;

@@ -34,6 +34,12 @@ export interface TestSmtp {
   countFor(address: string): number;
   /** Decide per RCPT: return a reply to refuse it, or undefined to accept. */
   onRcpt?: (address: string) => Reject | undefined;
+  /**
+   * Called per mail before DATA is answered: a promise holds the answer
+   * (the mail is neither accepted nor counted) until it settles, like a
+   * slow server.
+   */
+  onData?: (to: string[]) => Promise<void> | undefined;
   /** Resolves when at least `n` mails have been accepted. */
   waitFor(n: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -109,6 +115,7 @@ export async function startSmtp(
           chunks.length === 1 ? chunks[0] : concat(chunks),
         );
         const to = session.envelope.rcptTo.map((r) => r.address);
+        await state.onData?.(to);
         const parsed = parse ? await simpleParser(raw) : ({} as ParsedMail);
         const head = raw.slice(0, raw.indexOf("\r\n\r\n")).replace(
           /\r\n[ \t]+/g,
