@@ -230,3 +230,57 @@ Deno.test("mail lease renewal: a send that ends within the first renewal period 
     kv.close();
   }
 });
+
+Deno.test("mail lease renewal: records whose leases ran out while waiting for a send slot are not mailed again after another sender took them", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const smtp = await startSmtp({ parse: false });
+  const transports: MailTransport[] = [];
+  const sender = (concurrency: number) => {
+    const transport = createSmtpTransport({ url: smtp.url });
+    transports.push(transport);
+    return new Sender({
+      kv,
+      transport,
+      mailFrom: "RT <no-reply@rt.test>",
+      appUrl: "http://app.test",
+      leaseMs: LEASE_MS,
+      pollMs: 20,
+      concurrency,
+    });
+  };
+  // One send slot: while its first mail is held, the records it leased
+  // ahead wait in its buffer and their leases run out.
+  const first = sender(1);
+  const second = sender(5);
+  const emails = Array.from({ length: 8 }, (_, i) => `r${i}@wait.test`);
+  try {
+    const { campaign } = await createDraft(kv, {
+      id: "wait-id",
+      username: "wait",
+    }, { subject: "S", text: "Hi {{email}}", to: { emails } });
+    await startSending(kv, "wait", campaign.id, 1000);
+    const hold = holdFirst(smtp);
+    first.start();
+    await hold.holding;
+    // Past the lease: the buffered records are due for another process.
+    await new Promise((r) => setTimeout(r, LEASE_MS + 300));
+    second.start();
+    await hold.released;
+    await until(async () => {
+      const c = await kv.get<Campaign>(keys.campaign(campaign.id));
+      return c.value?.status === "done";
+    }, "the campaign to be done");
+    await first.stop();
+    await second.stop();
+    for (const e of emails) assertEquals(smtp.countFor(e), 1, e);
+    const c = (await kv.get<Campaign>(keys.campaign(campaign.id))).value!;
+    const p = await progressOf(kv, c);
+    assertEquals([p.sent, p.failed, p.pending], [emails.length, 0, 0]);
+  } finally {
+    await first.stop();
+    await second.stop();
+    transports.forEach((t) => t.close());
+    await smtp.close();
+    kv.close();
+  }
+});
