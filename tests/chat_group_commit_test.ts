@@ -187,45 +187,61 @@ Deno.test("group commit: with more than 10 rooms per batch, the rooms' counters 
   }
 });
 
-Deno.test("group commit: a cid sent to two instances at once is stored once, whichever reads first", async () => {
-  await withKv(async (kv) => {
-    // Instance A's read of the room counter is held until instance B has
-    // committed the same cid: the interleaving that let A miss B's cid.
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let hold = true;
-    const slowCounters = new Proxy(kv, {
-      get(target, prop) {
-        if (prop === "getMany") {
-          return async (keys: Deno.KvKey[]) => {
-            if (hold && keys[0]?.[0] === "chat_seq") {
-              hold = false;
-              await held;
-            }
-            return await target.getMany(keys);
-          };
-        }
-        const v = Reflect.get(target, prop, target);
-        return typeof v === "function" ? v.bind(target) : v;
-      },
+for (const batchOf of [1, 11]) {
+  Deno.test(`group commit: a cid sent to two instances at once is stored once, whichever reads first (a batch of ${batchOf})`, async () => {
+    await withKv(async (kv) => {
+      // Instance A's read of the room counter is held until instance B has
+      // committed the same cid: the interleaving that let A miss B's cid.
+      // A batch of 11 sends has more keys than one getMany reads at once.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let counterReads = 0;
+      let holding = false;
+      const holdAt = batchOf === 1 ? 1 : 2;
+      const slowCounters = new Proxy(kv, {
+        get(target, prop) {
+          if (prop === "getMany") {
+            return async (keys: Deno.KvKey[]) => {
+              if (keys[0]?.[0] === "chat_seq" && ++counterReads === holdAt) {
+                holding = true;
+                await held;
+              }
+              return await target.getMany(keys);
+            };
+          }
+          const v = Reflect.get(target, prop, target);
+          return typeof v === "function" ? v.bind(target) : v;
+        },
+      });
+      const a = new GroupCommitter(slowCounters);
+      const b = new GroupCommitter(kv);
+      const input = { room: "r1", author: "ann", text: "once", cid: "c-1" };
+      // With a batch of 11, a first send occupies A's writer so that the
+      // contested cid and ten others are queued into its next batch.
+      const warm = batchOf === 1 ? [] : [a.send({ ...input, cid: "warm" })];
+      const others = Array.from(
+        { length: batchOf - 1 },
+        (_, i) => a.send({ ...input, cid: `other-${i}` }),
+      );
+      const first = a.send(input);
+      while (!holding) await new Promise((r) => setTimeout(r, 1));
+      const second = await b.send(input);
+      release();
+      const late = await first;
+      await Promise.all([...warm, ...others]);
+      await a.close();
+      await b.close();
+      assert.equal(second.duplicate, false);
+      assert.equal(late.duplicate, true);
+      assert.equal(late.message.id, second.message.id);
+      const stored: string[] = [];
+      for await (
+        const e of kv.list<{ cid: string }>({ prefix: ["chat_msg", "r1"] })
+      ) {
+        stored.push(e.value.cid);
+      }
+      assert.equal(stored.filter((c) => c === "c-1").length, 1);
+      assert.equal(stored.length, batchOf + (batchOf === 1 ? 0 : 1));
     });
-    const a = new GroupCommitter(slowCounters);
-    const b = new GroupCommitter(kv);
-    const input = { room: "r1", author: "ann", text: "once", cid: "c-1" };
-    const first = a.send(input);
-    while (hold) await new Promise((r) => setTimeout(r, 1));
-    const second = await b.send(input);
-    release();
-    const late = await first;
-    await a.close();
-    await b.close();
-    assert.equal(second.duplicate, false);
-    assert.equal(late.duplicate, true);
-    assert.equal(late.message.id, second.message.id);
-    const stored = [];
-    for await (const e of kv.list({ prefix: ["chat_msg", "r1"] })) {
-      stored.push(e.value);
-    }
-    assert.equal(stored.length, 1);
   });
-});
+}

@@ -1,6 +1,6 @@
 /**
- * One group-commit batch: reads the room counters, then the cids and the
- * guards, and writes the new messages (with their index hooks and read marks)
+ * One group-commit batch: reads the room counters and the cids as of one
+ * moment, and the guards, and writes the new messages (with their index hooks and read marks)
  * in one atomic operation checked on the counters; retries on conflict.
  * Duplicate cids answer the stored message.
  * @module
@@ -35,6 +35,38 @@ export interface BatchContext {
   committed: (messages: number) => void;
 }
 
+type CidEntry = Deno.KvEntryMaybe<{ id: string; seq: number }>;
+
+/**
+ * The batch's room counters and its sends' cids, as of one moment: a cid
+ * committed elsewhere before that moment is seen; one committed after
+ * changed a counter, so the batch's check on the counters fails. Up to 10
+ * keys (a typical batch) are one `getMany`, one snapshot and one round
+ * trip; more are read counters first, then cids.
+ */
+async function readCountersAndCids(
+  kv: Deno.Kv,
+  rooms: string[],
+  inputs: SendInput[],
+): Promise<[Deno.KvEntryMaybe<number>[], CidEntry[]]> {
+  const seqKeys = rooms.map(seqKey);
+  const cidKeys = inputs.map((i) => cidKey(i.room, i.author, i.cid));
+  if (seqKeys.length + cidKeys.length <= 10) {
+    const all = await retryLocked(() =>
+      kv.getMany<unknown[]>([...seqKeys, ...cidKeys])
+    );
+    return [
+      all.slice(0, seqKeys.length) as Deno.KvEntryMaybe<number>[],
+      all.slice(seqKeys.length) as CidEntry[],
+    ];
+  }
+  const seqs = await retryLocked(() => getManyChunked<number>(kv, seqKeys));
+  const cids = await retryLocked(() =>
+    getManyChunked<{ id: string; seq: number }>(kv, cidKeys)
+  );
+  return [seqs, cids];
+}
+
 /**
  * Commits `inputs` as one batch; the results are in input order (a guard's
  * refusal as `{refused}`).
@@ -46,22 +78,10 @@ export async function commitBatch(
   const kv = ctx.kv;
   const rooms = [...new Set(inputs.map((i) => i.room))];
   for (let attempt = 1;; attempt++) {
-    // The counters first, then the cids and the guards (authorisation,
-    // read after every send of the batch was queued). A cid committed
-    // elsewhere before the counters were read is seen by the cid read; one
-    // committed after changed a counter, so this batch's check fails.
-    const seqs = await retryLocked(() =>
-      getManyChunked<number>(kv, rooms.map(seqKey))
-    );
-    const [cids, refused] = await retryLocked(() =>
-      Promise.all([
-        getManyChunked<{ id: string; seq: number }>(
-          kv,
-          inputs.map((i) => cidKey(i.room, i.author, i.cid)),
-        ),
-        readGuards(kv, ctx.guards, inputs),
-      ])
-    );
+    const [[seqs, cids], refused] = await Promise.all([
+      readCountersAndCids(kv, rooms, inputs),
+      retryLocked(() => readGuards(kv, ctx.guards, inputs)),
+    ]);
     const next = new Map<string, number>();
     rooms.forEach((r, i) => next.set(r, seqs[i].value ?? 0));
     const op = kv.atomic();
