@@ -22,10 +22,13 @@ import {
 const LEASE_MS = 1000;
 const HOLD_MS = 3000;
 
-/** Two sender loops (as two processes) on one KV, each with its own pool. */
-function twoSenders(kv: Deno.Kv, smtp: TestSmtp) {
+/**
+ * Two sender loops (as two processes) on one KV, each with its own pool;
+ * the first with `firstConcurrency` send slots (default 5).
+ */
+function twoSenders(kv: Deno.Kv, smtp: TestSmtp, firstConcurrency?: number) {
   const transports: MailTransport[] = [];
-  const make = () => {
+  const make = (concurrency?: number) => {
     const transport = createSmtpTransport({ url: smtp.url });
     transports.push(transport);
     return new Sender({
@@ -35,9 +38,10 @@ function twoSenders(kv: Deno.Kv, smtp: TestSmtp) {
       appUrl: "http://app.test",
       leaseMs: LEASE_MS,
       pollMs: 20,
+      ...(concurrency ? { concurrency } : {}),
     });
   };
-  const first = make();
+  const first = make(firstConcurrency);
   const second = make();
   return {
     first,
@@ -72,6 +76,21 @@ function holdFirst(smtp: TestSmtp) {
     );
   };
   return { holding: started, released: done };
+}
+
+/** A campaign of `name` to `emails`, started (its recipients due now). */
+async function sendingCampaign(
+  kv: Deno.Kv,
+  name: string,
+  emails: string[],
+  text = "x",
+): Promise<Campaign> {
+  const { campaign } = await createDraft(kv, {
+    id: `${name}-id`,
+    username: name,
+  }, { subject: "S", text, to: { emails } });
+  await startSending(kv, name, campaign.id, 1000);
+  return campaign;
 }
 
 async function until(pred: () => Promise<boolean>, what: string) {
@@ -141,15 +160,12 @@ Deno.test("mail lease renewal: a campaign recipient whose SMTP send outlasts the
   const smtp = await startSmtp({ parse: false });
   const senders = twoSenders(kv, smtp);
   try {
-    const { campaign } = await createDraft(kv, {
-      id: "slow-id",
-      username: "slow",
-    }, {
-      subject: "S",
-      text: "Hi {{email}}",
-      to: { emails: ["one@slow.test"] },
-    });
-    await startSending(kv, "slow", campaign.id, 1000);
+    const campaign = await sendingCampaign(
+      kv,
+      "slow",
+      ["one@slow.test"],
+      "Hi {{email}}",
+    );
     const hold = holdFirst(smtp);
     senders.first.start();
     await hold.holding;
@@ -178,11 +194,7 @@ Deno.test("mail lease renewal: a campaign recipient whose SMTP send outlasts the
 Deno.test("mail lease renewal: a renewal that finds the record taken over stops, and the first holder's outcome is left to the new holder as before", async () => {
   const kv = await Deno.openKv(":memory:");
   try {
-    const { campaign } = await createDraft(kv, {
-      id: "take-id",
-      username: "take",
-    }, { subject: "S", text: "x", to: { emails: ["a@take.test"] } });
-    await startSending(kv, "take", campaign.id, 1000);
+    const campaign = await sendingCampaign(kv, "take", ["a@take.test"]);
     const [mine] = await leaseDue(kv, campaign.id, 1, 300, new Set());
     const renewal = new LeaseRenewal(kv, mine, 300);
     // Its lease runs out unrenewed (as if the renewal came late) and
@@ -216,11 +228,7 @@ Deno.test("mail lease renewal: a renewal that finds the record taken over stops,
 Deno.test("mail lease renewal: a send that ends within the first renewal period writes nothing to KV for its lease", async () => {
   const kv = await Deno.openKv(":memory:");
   try {
-    const { campaign } = await createDraft(kv, {
-      id: "fast-id",
-      username: "fast",
-    }, { subject: "S", text: "x", to: { emails: ["a@fast.test"] } });
-    await startSending(kv, "fast", campaign.id, 1000);
+    const campaign = await sendingCampaign(kv, "fast", ["a@fast.test"]);
     const [l] = await leaseDue(kv, campaign.id, 1, 60_000, new Set());
     const kept = await new LeaseRenewal(kv, l, 60_000).stop();
     assertEquals(kept, l);
@@ -234,52 +242,30 @@ Deno.test("mail lease renewal: a send that ends within the first renewal period 
 Deno.test("mail lease renewal: records whose leases ran out while waiting for a send slot are not mailed again after another sender took them", async () => {
   const kv = await Deno.openKv(":memory:");
   const smtp = await startSmtp({ parse: false });
-  const transports: MailTransport[] = [];
-  const sender = (concurrency: number) => {
-    const transport = createSmtpTransport({ url: smtp.url });
-    transports.push(transport);
-    return new Sender({
-      kv,
-      transport,
-      mailFrom: "RT <no-reply@rt.test>",
-      appUrl: "http://app.test",
-      leaseMs: LEASE_MS,
-      pollMs: 20,
-      concurrency,
-    });
-  };
   // One send slot: while its first mail is held, the records it leased
   // ahead wait in its buffer and their leases run out.
-  const first = sender(1);
-  const second = sender(5);
+  const senders = twoSenders(kv, smtp, 1);
   const emails = Array.from({ length: 8 }, (_, i) => `r${i}@wait.test`);
   try {
-    const { campaign } = await createDraft(kv, {
-      id: "wait-id",
-      username: "wait",
-    }, { subject: "S", text: "Hi {{email}}", to: { emails } });
-    await startSending(kv, "wait", campaign.id, 1000);
+    const campaign = await sendingCampaign(kv, "wait", emails, "Hi {{email}}");
     const hold = holdFirst(smtp);
-    first.start();
+    senders.first.start();
     await hold.holding;
     // Past the lease: the buffered records are due for another process.
     await new Promise((r) => setTimeout(r, LEASE_MS + 300));
-    second.start();
+    senders.second.start();
     await hold.released;
     await until(async () => {
       const c = await kv.get<Campaign>(keys.campaign(campaign.id));
       return c.value?.status === "done";
     }, "the campaign to be done");
-    await first.stop();
-    await second.stop();
+    await senders.stop();
     for (const e of emails) assertEquals(smtp.countFor(e), 1, e);
     const c = (await kv.get<Campaign>(keys.campaign(campaign.id))).value!;
     const p = await progressOf(kv, c);
     assertEquals([p.sent, p.failed, p.pending], [emails.length, 0, 0]);
   } finally {
-    await first.stop();
-    await second.stop();
-    transports.forEach((t) => t.close());
+    await senders.stop();
     await smtp.close();
     kv.close();
   }
