@@ -93,6 +93,21 @@ async function sendingCampaign(
   return campaign;
 }
 
+/** Asserts campaign `id`'s sent, failed and pending counts. */
+async function assertProgress(kv: Deno.Kv, id: string, want: number[]) {
+  const c = (await kv.get<Campaign>(keys.campaign(id))).value!;
+  const p = await progressOf(kv, c);
+  assertEquals([p.sent, p.failed, p.pending], want);
+}
+
+/** Waits until campaign `id` is done. */
+function campaignDone(kv: Deno.Kv, id: string): Promise<void> {
+  return until(async () => {
+    const c = await kv.get<Campaign>(keys.campaign(id));
+    return c.value?.status === "done";
+  }, "the campaign to be done");
+}
+
 async function until(pred: () => Promise<boolean>, what: string) {
   for (let i = 0; i < 1500; i++) {
     if (await pred()) return;
@@ -145,9 +160,7 @@ Deno.test("mail lease renewal: a digest (at most once) whose SMTP send outlasts 
     assertEquals(rec.attempts, 1, "one lease, renewed, not taken over");
     assert(rec.handedAt && rec.sentAt);
     assertEquals(smtp.countFor("bob@slow.test"), 1);
-    const c = (await kv.get<Campaign>(keys.campaign(id))).value!;
-    const p = await progressOf(kv, c);
-    assertEquals([p.sent, p.failed, p.pending], [1, 0, 0]);
+    await assertProgress(kv, id, [1, 0, 0]);
   } finally {
     await senders.stop();
     await smtp.close();
@@ -171,19 +184,14 @@ Deno.test("mail lease renewal: a campaign recipient whose SMTP send outlasts the
     await hold.holding;
     senders.second.start();
     await hold.released;
-    await until(async () => {
-      const c = await kv.get<Campaign>(keys.campaign(campaign.id));
-      return c.value?.status === "done";
-    }, "the campaign to be done");
+    await campaignDone(kv, campaign.id);
     // Both loops finish what they have in flight.
     await senders.stop();
     assertEquals(smtp.countFor("one@slow.test"), 1);
     const rec = (await kv.get<LedgerRecord>(keys.rcpt(campaign.id, "000000")))
       .value!;
     assertEquals([rec.status, rec.attempts], ["sent", 1]);
-    const c = (await kv.get<Campaign>(keys.campaign(campaign.id))).value!;
-    const p = await progressOf(kv, c);
-    assertEquals([p.sent, p.failed, p.pending], [1, 0, 0]);
+    await assertProgress(kv, campaign.id, [1, 0, 0]);
   } finally {
     await senders.stop();
     await smtp.close();
@@ -255,15 +263,10 @@ Deno.test("mail lease renewal: records whose leases ran out while waiting for a 
     await new Promise((r) => setTimeout(r, LEASE_MS + 300));
     senders.second.start();
     await hold.released;
-    await until(async () => {
-      const c = await kv.get<Campaign>(keys.campaign(campaign.id));
-      return c.value?.status === "done";
-    }, "the campaign to be done");
+    await campaignDone(kv, campaign.id);
     await senders.stop();
     for (const e of emails) assertEquals(smtp.countFor(e), 1, e);
-    const c = (await kv.get<Campaign>(keys.campaign(campaign.id))).value!;
-    const p = await progressOf(kv, c);
-    assertEquals([p.sent, p.failed, p.pending], [emails.length, 0, 0]);
+    await assertProgress(kv, campaign.id, [emails.length, 0, 0]);
   } finally {
     await senders.stop();
     await smtp.close();
