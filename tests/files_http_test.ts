@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import type { Client } from "./helpers/client.ts";
 import type { ChatClient } from "./helpers/chat_ws.ts";
+import type { FileRef } from "../lib/chat/protocol.ts";
 import { gif, png } from "./helpers/images.ts";
 import { sweepOrphans } from "../lib/files/sweep.ts";
 import { usage } from "../lib/files/store.ts";
@@ -10,15 +11,6 @@ import { chatRoomFixture } from "./helpers/chat_room.ts";
 
 const setup = (env: Record<string, string> = {}) =>
   chatRoomFixture({ env, otherRoom: "other" });
-
-type FileRef = {
-  id: string;
-  name: string;
-  type: string;
-  size: number;
-  width?: number;
-  height?: number;
-};
 
 function upload(
   cl: Client,
