@@ -13,18 +13,11 @@
  * docs/PERFORMANCE.md ("What limits the contacts import").
  * @module
  */
+import { contactRecord } from "./_contact_record.ts";
+
 const N = 50_000;
 const rec = {
-  id: "01J0000000000000000000000",
-  name: "Ana Lima",
-  email: "ana.lima.1@acme.example",
-  emails: [{ label: "", value: "ana.lima.1@acme.example" }],
-  phone: "+1 234 555 0001",
-  phones: [{ label: "", value: "+1 234 555 0001" }],
-  company: "Acme",
-  groups: ["01J0000000000000000000000"],
-  createdAt: new Date().toISOString(),
-  updatedAt: new Date().toISOString(),
+  ...contactRecord(["01J0000000000000000000000"]),
   _ix: "01J0000000000000000000000",
 };
 const owner = "01J00000000000000000000000";

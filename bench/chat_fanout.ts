@@ -21,7 +21,7 @@
  * @module
  */
 import { Client } from "../tests/helpers/client.ts";
-import { startServer } from "../tests/helpers/server.ts";
+import { startChatBenchServer } from "./_chat_server.ts";
 import { serveRawBroadcast } from "./_raw_broadcast.ts";
 import { mergeLatencies, pct } from "./_latencies.ts";
 
@@ -178,15 +178,9 @@ interface Peer {
 }
 
 async function startOurs(dir: string): Promise<Peer> {
-  const server = await startServer({
-    kvPath: `${dir}/ours.kv`,
-    env: {
-      SIGNUP_POLICY: "open",
-      CHAT_SEND_BURST: "100000000",
-      CHAT_SEND_PER_SECOND: "100000000",
-      CHAT_MAX_SOCKETS_PER_USER: String(SOCKETS + 10),
-      CHAT_BUFFER_BYTES: String(4 << 20),
-    },
+  const server = await startChatBenchServer(`${dir}/ours.kv`, {
+    CHAT_MAX_SOCKETS_PER_USER: String(SOCKETS + 10),
+    CHAT_BUFFER_BYTES: String(4 << 20),
   });
   const c = await new Client(server.url).signup("fanout_user");
   const { body: room } = await c.json<{ id: string }>("/api/rooms", {

@@ -25,7 +25,7 @@ import { cidKey, msgIdKey, msgKey, readKey, seqKey } from "../lib/chat/keys.ts";
 import { newId } from "../lib/ids.ts";
 import { indexedText, indexEntries } from "../lib/search/index_keys.ts";
 import { Client } from "../tests/helpers/client.ts";
-import { startServer } from "../tests/helpers/server.ts";
+import { startChatBenchServer } from "./_chat_server.ts";
 import { line } from "./_chat_text.ts";
 import { mergeLatencies, pct } from "./_latencies.ts";
 
@@ -49,14 +49,8 @@ interface Ours {
 }
 
 async function benchOurs(dir: string): Promise<Ours> {
-  const server = await startServer({
-    kvPath: `${dir}/ours.kv`,
-    env: {
-      SIGNUP_POLICY: "open",
-      CHAT_SEND_BURST: "100000000",
-      CHAT_SEND_PER_SECOND: "100000000",
-      CHAT_MAX_SOCKETS_PER_USER: "1000",
-    },
+  const server = await startChatBenchServer(`${dir}/ours.kv`, {
+    CHAT_MAX_SOCKETS_PER_USER: "1000",
   });
   try {
     const senders: { cookie: string; room: string }[] = [];

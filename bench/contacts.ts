@@ -27,6 +27,7 @@ import { tokenize } from "../lib/contacts/keys.ts";
 import type { Contact } from "../lib/contacts/model.ts";
 import { Client } from "../tests/helpers/client.ts";
 import { spawnApp } from "../tests/helpers/process.ts";
+import { contactRecord } from "./_contact_record.ts";
 
 const args = new Map(Deno.args.map((a) => {
   const [k, v] = a.replace(/^--/, "").split("=");
@@ -117,18 +118,7 @@ async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
 /** Reference: raw KV sets of one contact-sized record, batches of 500. */
 async function rawSets(path: string, n: number): Promise<number> {
   const kv = await Deno.openKv(path);
-  const rec = {
-    id: "01J0000000000000000000000",
-    name: "Ana Lima",
-    email: "ana.lima.1@acme.example",
-    emails: [{ label: "", value: "ana.lima.1@acme.example" }],
-    phone: "+1 234 555 0001",
-    phones: [{ label: "", value: "+1 234 555 0001" }],
-    company: "Acme",
-    groups: [],
-    createdAt: new Date().toISOString(),
-    updatedAt: new Date().toISOString(),
-  };
+  const rec = contactRecord();
   const t0 = performance.now();
   for (let i = 0; i < n; i += 500) {
     const op = kv.atomic();

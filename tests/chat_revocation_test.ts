@@ -7,27 +7,14 @@
 import assert from "node:assert/strict";
 import { sameSessionOn, signedInClient } from "./helpers/client.ts";
 import { chatSocket } from "./helpers/chat_ws.ts";
-import { startServer, type TestServer } from "./helpers/server.ts";
+import { type TestServer, withDeafPair } from "./helpers/server.ts";
 import { CloseCode } from "../lib/chat/protocol.ts";
 import { ACCESS_CHANGED } from "../lib/chat/revalidate.ts";
 
-async function deafPair(
+const deafPair = (
   revalidateMs: string,
   fn: (one: TestServer, two: TestServer) => Promise<void>,
-) {
-  const dir = await Deno.makeTempDir({ prefix: "rt_revoke_" });
-  const kvPath = `${dir}/shared.kv`;
-  const env = { CHAT_REVALIDATE_MS: revalidateMs };
-  const one = await startServer({ kvPath, channelName: null, env });
-  const two = await startServer({ kvPath, channelName: null, env });
-  try {
-    await fn(one, two);
-  } finally {
-    await one.close();
-    await two.close();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  }
-}
+) => withDeafPair(fn, { CHAT_REVALIDATE_MS: revalidateMs });
 
 async function roomWithB(one: TestServer, two: TestServer) {
   const a = await signedInClient(one.url);

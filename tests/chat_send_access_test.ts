@@ -7,25 +7,12 @@
 import assert from "node:assert/strict";
 import { Client, sameSessionOn, signedInClient } from "./helpers/client.ts";
 import { chatSocket } from "./helpers/chat_ws.ts";
-import { startServer, type TestServer } from "./helpers/server.ts";
+import { type TestServer, withDeafPair } from "./helpers/server.ts";
 import { chatFor } from "../lib/chat/service.ts";
 import { spawnApp } from "./helpers/process.ts";
 
-async function deafPair(
-  fn: (one: TestServer, two: TestServer) => Promise<void>,
-) {
-  const dir = await Deno.makeTempDir({ prefix: "rt_send_access_" });
-  const kvPath = `${dir}/shared.kv`;
-  const one = await startServer({ kvPath, channelName: null });
-  const two = await startServer({ kvPath, channelName: null });
-  try {
-    await fn(one, two);
-  } finally {
-    await one.close();
-    await two.close();
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  }
-}
+const deafPair = (fn: (one: TestServer, two: TestServer) => Promise<void>) =>
+  withDeafPair(fn);
 
 /** `a` (on one) owns a room of `visibility` with `b` in it; `b` has a socket on two. */
 async function roomWithB(

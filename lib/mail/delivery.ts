@@ -16,7 +16,7 @@ import {
   markHanded,
   type Outcome,
 } from "./ledger.ts";
-import { LeaseRenewal, renewLease } from "./lease_renewal.ts";
+import { LeaseRenewal } from "./lease_renewal.ts";
 import { backoffMs } from "./progress.ts";
 import { testPoint } from "../test_point.ts";
 import { type MailTransport, SendError } from "./transport.ts";
@@ -98,16 +98,13 @@ export async function attempt(
       const handed = await markHanded(o.kv, l);
       if (!handed) return null; // taken over by another process
       l = handed;
-    } else if ((l.record.dueAt ?? 0) - Date.now() < o.leaseMs / 3) {
-      // Its lease ran (nearly) out while it waited for a send slot: renew
-      // it first, or leave it to the process that took it over.
-      const renewed = await renewLease(o.kv, l, o.leaseMs);
-      if (!renewed) return null;
-      l = renewed;
     }
     // A send outlasting the lease must not let another process take the
-    // record over while this one is still sending it.
-    renewal = new LeaseRenewal(o.kv, l, o.leaseMs);
+    // record over while this one is still sending it; a lease that ran
+    // (nearly) out while it waited for a send slot is renewed first.
+    const started = await LeaseRenewal.start(o.kv, l, o.leaseMs);
+    if (!started) return null; // taken over by another process
+    renewal = started;
     const res = await o.transport.send(
       c.campaign.digest?.user ?? c.campaign.owner,
       mail,

@@ -41,6 +41,24 @@ export class LeaseRenewal {
   #running?: Promise<void>;
   #stopped = false;
 
+  /**
+   * Starts renewing `l`. A lease with less than a third left (it waited for
+   * a send slot) is renewed first; null when another process took the
+   * record over meanwhile, so it must not be sent.
+   */
+  static async start(
+    kv: Deno.Kv,
+    l: Leased,
+    leaseMs: number,
+  ): Promise<LeaseRenewal | null> {
+    if ((l.record.dueAt ?? 0) - Date.now() < leaseMs / 3) {
+      const renewed = await renewLease(kv, l, leaseMs);
+      if (!renewed) return null;
+      l = renewed;
+    }
+    return new LeaseRenewal(kv, l, leaseMs);
+  }
+
   /** Starts renewing `l` (only a timer until the first period elapses). */
   constructor(kv: Deno.Kv, l: Leased, leaseMs: number) {
     this.#kv = kv;

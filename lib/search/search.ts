@@ -61,12 +61,15 @@ async function latestTimes(
   rooms: string[],
 ): Promise<{ r: string; t: number }[]> {
   const seqs = await getManyChunked<number>(kv, rooms.map(seqKey));
-  const have = rooms.filter((_, i) => (seqs[i].value ?? 0) > 0);
+  const have = rooms.flatMap((r, i) => {
+    const seq = seqs[i].value ?? 0;
+    return seq > 0 ? [{ r, seq }] : [];
+  });
   const last = await getManyChunked<Message>(
     kv,
-    have.map((r) => msgKey(r, seqs[rooms.indexOf(r)].value!)),
+    have.map(({ r, seq }) => msgKey(r, seq)),
   );
-  return have.map((r, i) => ({
+  return have.map(({ r }, i) => ({
     r,
     // A missing latest message (deleted log?) opens the room first.
     t: last[i].value ? Date.parse(last[i].value!.createdAt) : Infinity,

@@ -98,3 +98,25 @@ export async function withServer<T>(
     await server.close();
   }
 }
+
+/**
+ * Runs `fn` against two servers sharing one KV file that hear nothing from
+ * each other (no BroadcastChannel doorbell), as two instances whose events
+ * are lost; closes both and removes the file, whatever happens.
+ */
+export async function withDeafPair(
+  fn: (one: TestServer, two: TestServer) => Promise<void>,
+  env?: Record<string, string>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "rt_deaf_pair_" });
+  const kvPath = `${dir}/shared.kv`;
+  const one = await startServer({ kvPath, channelName: null, env });
+  const two = await startServer({ kvPath, channelName: null, env });
+  try {
+    await fn(one, two);
+  } finally {
+    await one.close();
+    await two.close();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
