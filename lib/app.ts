@@ -33,9 +33,7 @@ import { StaticFiles } from "./web/static_files.ts";
 import { startMailService } from "./mail/service.ts";
 import { startDigestPlanner } from "./mail/digest_planner.ts";
 import { startSweeper } from "./files/sweep.ts";
-import { migrateContactEmailKeys } from "./contacts/email_key_migration.ts";
-import { migrateContactsLayout } from "./contacts/layout_migration.ts";
-import { ensureAdminSet } from "./auth/admin_set.ts";
+import { runStartupSteps } from "./startup_steps.ts";
 import type { AppDeps, State } from "./web/types.ts";
 
 /** How to get client bundles: build now in memory, or read `_build/`. */
@@ -110,9 +108,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   closers.push(() => bus.close());
   const deps: AppDeps = { kv, config, bus, onClose: (fn) => closers.push(fn) };
 
-  await migrateContactEmailKeys(kv);
-  await migrateContactsLayout(kv);
-  await ensureAdminSet(kv);
+  await runStartupSteps(kv);
   const manifest = await loadManifest(root);
   const build = await clientBuild(
     root,

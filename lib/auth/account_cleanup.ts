@@ -10,6 +10,7 @@
  * killed process left (one list call when nothing is pending).
  * @module
  */
+import { retryLocked } from "../kv.ts";
 import type { EventBus } from "../events.ts";
 import { deleteDigestsOf } from "../mail/digest_ledger.ts";
 import { testPoint } from "../test_point.ts";
@@ -138,13 +139,18 @@ export async function resumeAccountCleanups(
   kv: Deno.Kv,
   bus: EventBus,
 ): Promise<number> {
-  const pending: PendingCleanup[] = [];
-  for await (
-    const e of kv.list<PendingCleanup>({ prefix: ["account_cleanup"] })
-  ) pending.push(e.value);
+  // Instances starting at once on one KV file may meet "database is
+  // locked"; every step is a delete, so it runs again.
+  const pending = await retryLocked(async () => {
+    const found: PendingCleanup[] = [];
+    for await (
+      const e of kv.list<PendingCleanup>({ prefix: ["account_cleanup"] })
+    ) found.push(e.value);
+    return found;
+  });
   for (const p of pending) {
     try {
-      await runAccountCleanup(kv, bus, p);
+      await retryLocked(() => runAccountCleanup(kv, bus, p));
     } catch (err) {
       console.error(`account clean-up of ${p.userId} failed:`, err);
     }
